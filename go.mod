@@ -1,0 +1,3 @@
+module github.com/luawasm/luawasm
+
+go 1.26
