@@ -17,8 +17,10 @@ type GoFunc func(t *Thread, args []Value) ([]Value, error)
 // A GoFunction is a Lua function value implemented in Go.
 type GoFunction struct {
 	header
-	Name string // for messages and the registry of permanent values ("string.upper")
-	Fn   GoFunc
+	special goSpecial // run by the exec loop itself (pcall, resume, ...)
+	Name    string    // for messages and the registry of permanent values ("string.upper")
+	Fn      GoFunc
+	co      *Thread // the coroutine of a coroutine.wrap function
 }
 
 // NewGoFunction returns a Go function value named name.
@@ -79,7 +81,12 @@ func (u *Userdata) SetMetatable(mt *Table) { u.meta = mt }
 // runtime, with the traceback of where it was raised when known.
 type Error struct {
 	Value     Value
-	Traceback string
+	Traceback string // "stack traceback:\n\t..." when the error was not caught inside Lua
+
+	// processed is set once the error went through its raise point: the
+	// message handler of an enclosing xpcall ran (or the traceback was
+	// captured), so frames it crosses on its way out leave it alone.
+	processed bool
 }
 
 func (e *Error) Error() string {

@@ -2,6 +2,7 @@ package lua
 
 import (
 	"io"
+	"math"
 	"os"
 	"unsafe"
 )
@@ -13,24 +14,131 @@ type State struct {
 	registry  *Table
 	typeMetas [8]*Table // metatables of non-table, non-userdata types, by Type
 	main      *Thread
+	running   *Thread          // thread executing now
+	strings   map[string]Value // string constants shared by loaded chunks
 
 	// Stdout receives print and io.write output.
 	Stdout io.Writer
+	// Stderr receives warnings.
+	Stderr io.Writer
+
+	warnOn     bool // warn("@on") / warn("@off")
+	warnCont   bool // the previous warning piece did not end the message
+	gc         gcState
+	stepBudget int64 // instructions left before the next budget check; see Tick
 }
 
-// A Thread is a Lua thread: the main thread of a State or a coroutine.
+// A Thread is a Lua thread: the main thread of a State or a coroutine. It
+// owns a value stack, on which every active function has a window of
+// registers, and a chain of call frames.
 type Thread struct {
 	header
-	state  *State
-	retbuf []Value
+	state *State
+
+	stack      []Value
+	top        int       // first free slot for variable-count operations
+	ci         *callInfo // running frame
+	baseCI     callInfo  // bottom of the frame chain (no function)
+	openUpvals []*UpVal  // open upvalue cells sorted by stack slot
+	tbc        []int     // stack slots of pending to-be-closed variables, ascending
+
+	status   threadStatus
+	resumer  *Thread // thread that resumed this coroutine while it runs
+	nny      int     // active non-yieldable calls (Go code that called back into Lua)
+	nCcalls  int     // nesting of Go-level calls, as the reference's C stack depth
+	errfunc  Value   // message handler of the innermost xpcall, or Nil
+	npcall   int     // active pcall/xpcall frames on this thread
+	body     Value   // a coroutine's main function (until it starts)
+	retbuf   []Value
+	stackErr bool   // a stack overflow is being handled: the stack may use its reserve
+	lastErr  error  // error of a slow path that returned stError
+	deathErr *Error // error that killed the coroutine, for coroutine.close
 }
+
+type threadStatus uint8
+
+const (
+	threadSuspended threadStatus = iota // coroutine created or yielded
+	threadRunning
+	threadNormal // resumed another coroutine
+	threadDead   // finished or failed
+)
+
+// callInfo is one active function call.
+type callInfo struct {
+	prev, next *callInfo
+
+	fn       Value // the called function
+	lf       *LuaFunction
+	funcIdx  int // stack slot of the function; results go here
+	base     int // first register (Lua functions)
+	top      int // Lua: base+maxStack; Go: end of its arguments
+	pc       int // Lua: next instruction
+	nresults int // expected results, or -1 for all
+	nextra   int // extra arguments of a vararg function
+	aux      int // RETURN interrupted by __close: result count; CONCAT: end of the operands
+	flags    ciFlags
+	// Frames called by pcall/xpcall: where the results go (the pcall's
+	// slot), the message handler of the enclosing level and its Go-level
+	// call depth, restored when the frame returns or catches an error.
+	pcallDst int
+	handler  Value
+	savedNC  int
+}
+
+type ciFlags uint16
+
+const (
+	ciGo       ciFlags = 1 << iota // a Go function
+	ciFresh                        // the exec loop returns when this frame returns
+	ciPcall                        // called by pcall/xpcall: prefix results with true
+	ciFinish                       // metamethod called by an instruction: finish it on return
+	ciTail                         // reached by a tail call
+	ciCoBase                       // main function of a coroutine
+	ciResume                       // coroutine.resume or a wrap function waiting for a coroutine
+	ciWrap                         // (with ciResume) a wrap function: no status result, errors propagate
+	ciGoResume                     // (with ciResume) resumed from Go: return from the exec loop on yield
+	ciYield                        // coroutine.yield waiting to be resumed
+)
+
+const (
+	maxStack       = 1000000 // LUAI_MAXSTACK: slots per thread
+	stackReserve   = 5000    // extra slots while handling a stack overflow
+	maxCcalls      = 200     // LUAI_MAXCCALLS: nesting of Go-level calls
+	basicStackSize = 2 * 20
+)
 
 // NewState returns a new state with no libraries opened.
 func NewState() *State {
-	s := &State{globals: NewTable(0, 64), registry: NewTable(0, 8), Stdout: os.Stdout}
-	s.main = &Thread{header: header{kindThread}, state: s}
+	s := &State{
+		globals:    NewTable(0, 64),
+		registry:   NewTable(0, 8),
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		stepBudget: math.MaxInt64,
+	}
+	s.main = s.newThread()
+	s.main.status = threadRunning
+	s.running = s.main
+	s.registry.SetInt(1, s.main.Value()) // LUA_RIDX_MAINTHREAD
+	s.registry.SetInt(2, s.globals.Value())
+	s.gc.init()
 	return s
 }
+
+// newThread returns a thread with an empty stack.
+func (s *State) newThread() *Thread {
+	t := &Thread{header: header{kindThread}, state: s}
+	t.stack = make([]Value, basicStackSize)
+	t.ci = &t.baseCI
+	t.baseCI.flags = ciGo
+	t.baseCI.top = 1
+	t.top = 1 // slot 0 is the base frame's function slot
+	return t
+}
+
+// NewThread returns a new coroutine with no function (see coroutine.create).
+func (s *State) NewThread() *Thread { return s.newThread() }
 
 // Globals returns the global table (_G).
 func (s *State) Globals() *Table { return s.globals }
@@ -75,4 +183,56 @@ func (s *State) Metatable(v Value) *Table {
 		return (*Userdata)(v.p).meta
 	}
 	return s.typeMetas[v.Type()]
+}
+
+// checkStack makes room for slots up to (excluding) need, failing with
+// "stack overflow" beyond the limit.
+func (t *Thread) checkStack(need int) error {
+	if need <= len(t.stack) {
+		return nil
+	}
+	limit := maxStack
+	if t.stackErr {
+		limit += stackReserve
+	}
+	if need > limit {
+		if t.stackErr {
+			return &Error{Value: String("error in error handling"), processed: true}
+		}
+		t.stackErr = true
+		return t.runtimeError("stack overflow")
+	}
+	t.growStack(need)
+	return nil
+}
+
+// growStack reallocates the stack to hold at least need slots and re-points
+// open upvalues at the new array.
+func (t *Thread) growStack(need int) {
+	n := 2 * len(t.stack)
+	if n < need {
+		n = need
+	}
+	if n > maxStack+stackReserve {
+		n = maxStack + stackReserve
+	}
+	ns := make([]Value, n)
+	copy(ns, t.stack)
+	t.stack = ns
+	for _, u := range t.openUpvals {
+		u.v = &ns[u.idx]
+	}
+}
+
+// pushCI returns a new frame after t.ci (reusing a cached one) and makes it current.
+func (t *Thread) pushCI() *callInfo {
+	ci := t.ci.next
+	if ci == nil {
+		ci = &callInfo{prev: t.ci}
+		t.ci.next = ci
+	} else {
+		ci.flags = 0
+	}
+	t.ci = ci
+	return ci
 }

@@ -3,21 +3,28 @@ package lua
 import (
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
 // A Table is a Lua table: an array part for the keys 1..len(arr) and a hash
 // part with open addressing and linear probing.
 //
+// The array part may hold nils, as the reference's does: its size is chosen
+// when the hash part is rebuilt so that more than half of its slots are in
+// use (ltable.c's computesizes), which makes the length operator give the
+// reference's borders for the usual constructors and fill patterns. A key
+// appended right after the array part extends it directly.
+//
 // A key whose value is set to nil keeps its slot (a dead entry) so that next()
-// can continue a traversal that clears fields; dead entries are dropped when
-// the hash part is rebuilt. Float keys with an integral value are stored as
-// integers, so t[1] and t[1.0] are the same entry.
+// can continue a traversal that clears fields; dead slots are reused by new
+// keys and dropped when the hash part is rebuilt. Float keys with an
+// integral value are stored as integers, so t[1] and t[1.0] are the same entry.
 type Table struct {
 	header
 	// flags caches the absence of metamethods in this table when it is used
-	// as a metatable: bit e set means the event e is known to be absent.
-	// Any write to the table clears it.
+	// as a metatable: bit e set means the event e (below tmFastEvents) is
+	// known to be absent. Writes of string keys clear it.
 	flags uint8
 	arr   []Value
 	nodes []node // len is 0 or a power of two
@@ -59,10 +66,10 @@ func (t *Table) Metatable() *Table { return t.meta }
 // SetMetatable sets t's metatable (nil removes it).
 func (t *Table) SetMetatable(mt *Table) { t.meta = mt }
 
-// hashSizeFor returns the node-array size for n entries at a load factor below 3/4.
+// hashSizeFor returns the node-array size for n entries at a load factor of at most 3/4.
 func hashSizeFor(n int) int {
 	size := 4
-	for size*3 < n*4+4 {
+	for size*3 < n*4 {
 		size <<= 1
 	}
 	return size
@@ -70,29 +77,32 @@ func hashSizeFor(n int) int {
 
 var hashSeed = maphash.MakeSeed()
 
-func mix64(x uint64) uint64 {
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	x *= 0xc4ceb9fe1a85ec53
-	x ^= x >> 33
-	return x
+// stringHash returns s's hash, computing and caching it on first use.
+func stringHash(s *stringObject) uint32 {
+	if s.hash == 0 {
+		s.hash = uint32(maphash.String(hashSeed, s.s)) | 1
+	}
+	return s.hash
+}
+
+func mixInt(x uint64) uint64 {
+	return (x * 0x9E3779B97F4A7C15) >> 29
 }
 
 // hashKey hashes a normalized key (never nil, never an integral float).
 func hashKey(k Value) uint64 {
 	switch k.p {
-	case pInt, pFloat, pBool:
-		return mix64(k.n ^ uint64(uintptr(k.p)))
+	case pInt:
+		return mixInt(k.n)
+	case pFloat:
+		return mixInt(k.n ^ k.n>>32)
+	case pBool:
+		return k.n
 	}
 	if s := (*stringObject)(k.p); s.kind == kindString {
-		if s.hash == 0 {
-			h := uint32(maphash.String(hashSeed, s.s)) | 1
-			s.hash = h
-		}
-		return uint64(s.hash)
+		return uint64(stringHash(s))
 	}
-	return mix64(uint64(uintptr(k.p)))
+	return mixInt(uint64(uintptr(k.p)))
 }
 
 // keysEqual compares two normalized keys.
@@ -104,7 +114,7 @@ func keysEqual(a, b Value) bool {
 		return false
 	}
 	sa, sb := (*stringObject)(a.p), (*stringObject)(b.p)
-	return sa.kind == kindString && sb.kind == kindString && sa.s == sb.s
+	return sa.kind == kindString && sb.kind == kindString && stringHash(sa) == stringHash(sb) && sa.s == sb.s
 }
 
 // normKey converts a float key with an integral value to an integer.
@@ -147,6 +157,9 @@ func (t *Table) Get(k Value) Value {
 			return t.GetInt(int64(k.n))
 		}
 	}
+	if k.kind() == kindString {
+		return t.getStr((*stringObject)(k.p))
+	}
 	if i := t.find(k); i >= 0 {
 		return t.nodes[i].val
 	}
@@ -158,13 +171,44 @@ func (t *Table) GetInt(i int64) Value {
 	if uint64(i-1) < uint64(len(t.arr)) {
 		return t.arr[i-1]
 	}
+	return t.getIntHash(i)
+}
+
+func (t *Table) getIntHash(i int64) Value {
 	if len(t.nodes) == 0 {
 		return Nil
 	}
-	if j := t.find(Int(i)); j >= 0 {
-		return t.nodes[j].val
+	mask := len(t.nodes) - 1
+	for j := int(mixInt(uint64(i))) & mask; ; j = (j + 1) & mask {
+		n := &t.nodes[j]
+		if n.key.p == pInt && n.key.n == uint64(i) {
+			return n.val
+		}
+		if n.key.p == nil {
+			return Nil
+		}
 	}
-	return Nil
+}
+
+// getStr returns t[s] for a string key.
+func (t *Table) getStr(s *stringObject) Value {
+	if len(t.nodes) == 0 {
+		return Nil
+	}
+	h := stringHash(s)
+	mask := len(t.nodes) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		n := &t.nodes[i]
+		if n.key.p == unsafe.Pointer(s) {
+			return n.val
+		}
+		if n.key.p == nil {
+			return Nil
+		}
+		if ks := (*stringObject)(n.key.p); ks.kind == kindString && ks.hash == h && ks.s == s.s {
+			return n.val
+		}
+	}
 }
 
 // GetStr returns t[s] without metamethods.
@@ -172,17 +216,8 @@ func (t *Table) GetStr(s string) Value {
 	if len(t.nodes) == 0 {
 		return Nil
 	}
-	mask := len(t.nodes) - 1
-	h := uint32(maphash.String(hashSeed, s)) | 1
-	for i := int(h) & mask; ; i = (i + 1) & mask {
-		n := &t.nodes[i]
-		if n.key.p == nil {
-			return Nil
-		}
-		if ks, ok := n.key.AsString(); ok && ks == s {
-			return n.val
-		}
-	}
+	so := stringObject{header: header{kindString}, s: s}
+	return t.getStr(&so)
 }
 
 // KeyError is returned by Set for a nil or NaN key.
@@ -191,8 +226,8 @@ type KeyError struct{ Msg string }
 func (e *KeyError) Error() string { return e.Msg }
 
 var (
-	errNilKey = &KeyError{"index is nil"}
-	errNaNKey = &KeyError{"index is NaN"}
+	errNilKey = &KeyError{"table index is nil"}
+	errNaNKey = &KeyError{"table index is NaN"}
 )
 
 // Set assigns t[k] = v without metamethods. It fails only for a nil or NaN key.
@@ -222,13 +257,12 @@ func (t *Table) SetStr(s string, v Value) { t.setHash(String(s), v) }
 
 // SetInt assigns t[i] = v without metamethods.
 func (t *Table) SetInt(i int64, v Value) {
-	t.flags = 0
 	n := int64(len(t.arr))
 	if uint64(i-1) < uint64(n) {
 		t.arr[i-1] = v
 		return
 	}
-	if i == n+1 && v.p != nil {
+	if i == n+1 && v.p != nil && (len(t.nodes) == 0 || t.getIntHash(i).p == nil) {
 		t.arr = append(t.arr, v)
 		if len(t.nodes) > 0 {
 			t.migrateToArray()
@@ -242,18 +276,21 @@ func (t *Table) SetInt(i int64, v Value) {
 // into the array part.
 func (t *Table) migrateToArray() {
 	for {
-		k := Int(int64(len(t.arr)) + 1)
-		j := t.find(k)
+		j := t.find(Int(int64(len(t.arr)) + 1))
 		if j < 0 || t.nodes[j].val.p == nil {
 			return
 		}
 		t.arr = append(t.arr, t.nodes[j].val)
-		t.nodes[j].val = Nil // leave a dead entry; dropped at the next rebuild
+		t.nodes[j].val = Nil // leave a dead entry; reused or dropped later
 	}
 }
 
+// setHash assigns a normalized, valid key in the hash part.
 func (t *Table) setHash(k, v Value) {
-	t.flags = 0
+	if k.p != pInt && k.p != pFloat && k.p != pBool && k.kind() == kindString {
+		t.flags = 0
+	}
+	dead := -1
 	if len(t.nodes) > 0 {
 		mask := len(t.nodes) - 1
 		for i := int(hashKey(k)) & mask; ; i = (i + 1) & mask {
@@ -265,14 +302,30 @@ func (t *Table) setHash(k, v Value) {
 				n.val = v
 				return
 			}
+			if dead < 0 && n.val.p == nil {
+				dead = i
+			}
 		}
 	}
 	if v.p == nil {
 		return // assigning nil to an absent key changes nothing
 	}
-	if (t.used+1)*4 > len(t.nodes)*3 {
-		t.rehash()
+	if dead >= 0 {
+		t.nodes[dead] = node{k, v}
+		return
 	}
+	if (t.used+1)*4 > len(t.nodes)*3 {
+		t.rehash(k)
+		if k.p == pInt && uint64(k.n-1) < uint64(len(t.arr)) {
+			t.arr[k.n-1] = v
+			return
+		}
+	}
+	t.insertNew(k, v)
+}
+
+// insertNew puts a key known to be absent into a hash part with room for it.
+func (t *Table) insertNew(k, v Value) {
 	mask := len(t.nodes) - 1
 	i := int(hashKey(k)) & mask
 	for t.nodes[i].key.p != nil {
@@ -282,35 +335,142 @@ func (t *Table) setHash(k, v Value) {
 	t.used++
 }
 
-// rehash rebuilds the hash part without dead entries, sized for its live entries.
-func (t *Table) rehash() {
-	live := 0
-	for i := range t.nodes {
-		if t.nodes[i].val.p != nil {
-			live++
+// rehash resizes both parts for the live entries plus the key about to be
+// added, choosing the array size as ltable.c's computesizes does: the
+// largest power of two n such that more than n/2 of the slots 1..n are used.
+func (t *Table) rehash(extra Value) {
+	var nums [65]int // nums[i]: integer keys k with 2^(i-1) < k <= 2^i
+	totalInt := 0
+	countInt := func(k int64) {
+		if k >= 1 {
+			nums[bits.Len64(uint64(k-1))]++
+			totalInt++
 		}
 	}
-	old := t.nodes
-	t.nodes = make([]node, hashSizeFor(live+1))
+	for i, v := range t.arr {
+		if v.p != nil {
+			countInt(int64(i) + 1)
+		}
+	}
+	live := 0
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		if n.val.p != nil {
+			live++
+			if n.key.p == pInt {
+				countInt(int64(n.key.n))
+			}
+		}
+	}
+	if extra.p == pInt {
+		countInt(int64(extra.n))
+	}
+	arrayKeys := 0
+	asize := 0
+	a := 0
+	for i, twoToI := 0, 1; i < len(nums) && totalInt > twoToI/2; i, twoToI = i+1, twoToI*2 {
+		a += nums[i]
+		if a > twoToI/2 {
+			asize, arrayKeys = twoToI, a
+		}
+	}
+	arrLive := 0
+	for _, v := range t.arr {
+		if v.p != nil {
+			arrLive++
+		}
+	}
+	hashKeys := arrLive + live + 1 - arrayKeys
+	if asize < len(t.arr) {
+		// Keep a dense array part as it is: shrinking buys nothing here.
+		if arrLive*2 > len(t.arr) {
+			asize = len(t.arr)
+			hashKeys = live + 1
+			for i := range t.nodes {
+				if n := &t.nodes[i]; n.val.p != nil && n.key.p == pInt && uint64(n.key.n-1) < uint64(asize) {
+					hashKeys--
+				}
+			}
+			if extra.p == pInt && uint64(extra.n-1) < uint64(asize) {
+				hashKeys--
+			}
+		}
+	}
+	oldArr, oldNodes := t.arr, t.nodes
+	if asize > len(oldArr) {
+		if asize <= cap(oldArr) {
+			t.arr = oldArr[:asize]
+		} else {
+			t.arr = make([]Value, asize, asize)
+			copy(t.arr, oldArr)
+		}
+		oldArr = nil
+	} else if asize < len(oldArr) {
+		t.arr = append([]Value(nil), oldArr[:asize]...)
+		oldArr = oldArr[asize:]
+	} else {
+		oldArr = nil
+	}
+	if hashKeys < 1 {
+		hashKeys = 1
+	}
+	t.nodes = make([]node, hashSizeFor(hashKeys))
 	t.used = 0
-	mask := len(t.nodes) - 1
-	for _, n := range old {
+	for i, v := range oldArr {
+		if v.p != nil {
+			t.insertNew(Int(int64(asize+i+1)), v)
+		}
+	}
+	for i := range oldNodes {
+		n := &oldNodes[i]
 		if n.val.p == nil {
 			continue
 		}
-		i := int(hashKey(n.key)) & mask
-		for t.nodes[i].key.p != nil {
-			i = (i + 1) & mask
+		if n.key.p == pInt && uint64(n.key.n-1) < uint64(len(t.arr)) {
+			t.arr[n.key.n-1] = n.val
+			continue
 		}
-		t.nodes[i] = n
-		t.used++
+		t.insertNew(n.key, n.val)
 	}
 }
 
-// Len returns a border of t (the raw length operator #).
+// ensureArray grows the array part to at least n slots (SETLIST with a
+// known count, table.move and friends).
+func (t *Table) ensureArray(n int) {
+	if n <= len(t.arr) {
+		return
+	}
+	if n <= cap(t.arr) {
+		old := len(t.arr)
+		t.arr = t.arr[:n]
+		clear(t.arr[old:])
+	} else {
+		na := make([]Value, n)
+		copy(na, t.arr)
+		t.arr = na
+	}
+	if len(t.nodes) > 0 {
+		// Move integer keys now covered by the array part.
+		for i := range t.nodes {
+			nd := &t.nodes[i]
+			if nd.val.p != nil && nd.key.p == pInt && uint64(nd.key.n-1) < uint64(n) {
+				if t.arr[nd.key.n-1].p == nil {
+					t.arr[nd.key.n-1] = nd.val
+				}
+				nd.val = Nil
+			}
+		}
+	}
+}
+
+// Len returns a border of t (the raw length operator #), found as the
+// reference's luaH_getn does.
 func (t *Table) Len() int64 {
 	n := len(t.arr)
 	if n > 0 && t.arr[n-1].p == nil {
+		if n >= 2 && t.arr[n-2].p != nil {
+			return int64(n - 1)
+		}
 		// Binary search for a border inside the array part.
 		lo, hi := 0, n // arr[lo-1] non-nil (or lo == 0), arr[hi-1] nil
 		for hi-lo > 1 {
@@ -323,25 +483,35 @@ func (t *Table) Len() int64 {
 		}
 		return int64(lo)
 	}
-	if len(t.nodes) == 0 {
+	if len(t.nodes) == 0 || t.getIntHash(int64(n)+1).p == nil {
 		return int64(n)
 	}
-	// Unbounded search in the hash part, as the reference does.
-	i, j := int64(n), int64(n)+1
-	for t.GetInt(j).p != nil {
+	return t.hashSearch(int64(n))
+}
+
+// hashSearch finds a border beyond the array part: t[j+1] is present.
+func (t *Table) hashSearch(j int64) int64 {
+	var i int64
+	if j == 0 {
+		j++
+	}
+	for {
 		i = j
-		if j > math.MaxInt64/2 {
-			// Overflow: fall back to a linear search.
-			k := int64(1)
-			for t.GetInt(k).p != nil {
-				k++
+		if j <= math.MaxInt64/2 {
+			j *= 2
+		} else {
+			j = math.MaxInt64
+			if t.GetInt(j).p == nil {
+				break
 			}
-			return k - 1
+			return j
 		}
-		j *= 2
+		if t.GetInt(j).p == nil {
+			break
+		}
 	}
 	for j-i > 1 {
-		m := (i + j) / 2
+		m := i + (j-i)/2
 		if t.GetInt(m).p == nil {
 			j = m
 		} else {
@@ -355,9 +525,7 @@ func (t *Table) Len() int64 {
 // the traversal); ok is false at the end. It fails if k is not in the table.
 func (t *Table) Next(k Value) (key, val Value, ok bool, err error) {
 	idx := 0 // position to start scanning: 0..len(arr)-1 array, then nodes
-	switch {
-	case k.p == nil:
-	default:
+	if k.p != nil {
 		k = normKey(k)
 		if k.p == pInt && uint64(k.intPayload()-1) < uint64(len(t.arr)) {
 			idx = int(k.intPayload())

@@ -10,7 +10,7 @@ package syntax
 // A Chunk is a parsed source file: the body of the main function, which is
 // always vararg and has the single upvalue _ENV.
 type Chunk struct {
-	Name    string // chunk name as given to load ("=stdin", "@file.lua", ...)
+	Name    string // chunk name as given to load ("=stdin", "@file.lua", ...), up to any NUL
 	Body    *Block
 	EndLine int // line of the end of the stream
 }
@@ -19,6 +19,11 @@ type Chunk struct {
 type Block struct {
 	Stmts   []Stmt
 	EndLine int // line of the token that closes the block ("end", "until", "else", EOF, ...)
+	// LastLine is the line of the last token before the closing one (the
+	// reference's lastline when the block ends: a while loop's jump back,
+	// the jump over an else part and a function's final return get it).
+	// For an empty block it is the line of the token that opened it.
+	LastLine int
 }
 
 // Expr is an expression node.
@@ -62,36 +67,46 @@ type (
 
 	// IndexExpr is Obj[Key]; obj.name is an IndexExpr with a StringExpr key.
 	IndexExpr struct {
-		Line int // line of the '[' or '.'
-		Obj  Expr
-		Key  Expr
+		Line    int // line of the '[' or '.'
+		Obj     Expr
+		Key     Expr
+		EndLine int // line of the ']' or the name
 	}
 
 	// CallExpr is Fn(Args).
 	CallExpr struct {
-		Line int // line of the '(' / '{' / string that starts the arguments
-		Fn   Expr
-		Args []Expr
+		// Line is the reference's line for the call: where the chain of
+		// suffixes it ends starts (the line of a in a.b(c)(d), even when
+		// the '(' is on a later line).
+		Line    int
+		Fn      Expr
+		Args    []Expr
+		EndLine int // line of the ')' / '}' / string that ends the arguments
 	}
 
 	// MethodCallExpr is Obj:Name(Args).
 	MethodCallExpr struct {
-		Line     int // line of the '(' / '{' / string that starts the arguments
+		Line     int // the reference's line for the call, as for CallExpr
 		NameLine int // line of the method name
 		Obj      Expr
 		Name     string
 		Args     []Expr
+		EndLine  int // line of the ')' / '}' / string that ends the arguments
 	}
 
 	// ParenExpr is (X): it truncates multiple results to one.
 	ParenExpr struct {
-		Line int
-		X    Expr
+		Line    int // line of the '('
+		X       Expr
+		EndLine int // line of the ')'
 	}
 
 	// FunctionExpr is a function body: "function (params) body end".
 	FunctionExpr struct {
-		Line     int // line of the "function" keyword (linedefined)
+		// Line is linedefined as the reference sets it: the line of the
+		// "function" keyword in a function statement, otherwise the line of
+		// the '(' that opens the parameters.
+		Line     int
 		EndLine  int // line of the closing "end" (lastlinedefined)
 		Params   []string
 		IsVararg bool
@@ -237,18 +252,21 @@ type (
 
 	// NumericForStmt is "for v = start, limit, step do body end"; Step may be nil.
 	NumericForStmt struct {
-		Line               int
+		Line               int // line of "for" (the loop instructions')
 		Var                string
 		Start, Limit, Step Expr
 		Body               *Block
+		DoLine             int // line of "do" (the reference's FORPREP line)
 	}
 
 	// GenericForStmt is "for n1, n2 in exprs do body end".
 	GenericForStmt struct {
-		Line  int
-		Names []string
-		Exprs []Expr
-		Body  *Block
+		Line     int // line of "for"
+		Names    []string
+		Exprs    []Expr
+		Body     *Block
+		DoLine   int // line of "do" (the reference's TFORPREP line)
+		ExprLine int // line of the first token after "in" (TFORCALL's and TFORLOOP's)
 	}
 
 	// FunctionStmt is "function a.b.c:m() ... end". Target is the NameExpr or
@@ -277,13 +295,13 @@ type (
 
 	// GotoStmt is "goto label".
 	GotoStmt struct {
-		Line  int
+		Line  int // line of the label name (the reference's line for the goto)
 		Label string
 	}
 
 	// LabelStmt is "::name::".
 	LabelStmt struct {
-		Line int
+		Line int // line of the first "::"
 		Name string
 	}
 )
@@ -319,3 +337,41 @@ func (*ReturnStmt) stmtNode()        {}
 func (*BreakStmt) stmtNode()         {}
 func (*GotoStmt) stmtNode()          {}
 func (*LabelStmt) stmtNode()         {}
+
+// LastLine returns the line of the last token of e: the reference's
+// lastline when it emits the code that completes e.
+func LastLine(e Expr) int {
+	switch e := e.(type) {
+	case *NilExpr:
+		return e.Line
+	case *TrueExpr:
+		return e.Line
+	case *FalseExpr:
+		return e.Line
+	case *VarargExpr:
+		return e.Line
+	case *NumberExpr:
+		return e.Line
+	case *StringExpr:
+		return e.Line
+	case *NameExpr:
+		return e.Line
+	case *IndexExpr:
+		return e.EndLine
+	case *CallExpr:
+		return e.EndLine
+	case *MethodCallExpr:
+		return e.EndLine
+	case *ParenExpr:
+		return e.EndLine
+	case *FunctionExpr:
+		return e.EndLine
+	case *TableExpr:
+		return e.EndLine
+	case *BinaryExpr:
+		return LastLine(e.R)
+	case *UnaryExpr:
+		return LastLine(e.X)
+	}
+	panic("syntax: unknown expression type")
+}

@@ -1,0 +1,3 @@
+local name, path = ...
+print("loading", name, (path:gsub("^.*/", "")))
+return {hello = function(who) return "hello, " .. who end}

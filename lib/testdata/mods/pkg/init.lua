@@ -1,0 +1,1 @@
+return "pkg.init loaded as " .. select(1, ...)

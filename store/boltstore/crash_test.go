@@ -1,0 +1,194 @@
+//go:build !js && !wasip1
+
+package boltstore
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"flag"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/luawasm/luawasm/store/internal/crashtest"
+)
+
+var crashKills = flag.Int("crash.kills", 50, "number of times TestCrashConsistency kills the writer")
+
+// The crash test runs its writer as a copy of the test binary, told so by
+// these environment variables.
+const (
+	writerPathEnv = "BOLTSTORE_CRASH_WRITER"
+	writerSeedEnv = "BOLTSTORE_CRASH_SEED"
+)
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(writerPathEnv); path != "" {
+		if err := runWriter(path, os.Getenv(writerSeedEnv)); err != nil {
+			fmt.Fprintln(os.Stderr, "writer:", err)
+		}
+		os.Exit(2) // the writer only stops when killed
+	}
+	os.Exit(m.Run())
+}
+
+// runWriter commits to the store at path until killed, printing the number
+// of each commit once Commit has returned.
+func runWriter(path, seed string) error {
+	s, err := strconv.ParseUint(seed, 10, 64)
+	if err != nil {
+		return err
+	}
+	st, err := Open(path, &Options{LockTimeout: 10 * time.Second})
+	if err != nil {
+		return err
+	}
+	return crashtest.Write(st, s, func(n uint64) error {
+		_, err := fmt.Println(n)
+		return err
+	})
+}
+
+// TestCrashConsistency kills a writer process with SIGKILL at random
+// moments, and after each kill checks that the file holds exactly the state
+// of the last commit the writer reported, or of the one it was making; that
+// every record's checksum verifies; and that bbolt finds its own structure
+// consistent.
+func TestCrashConsistency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "crash.db")
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d, %d kills", seed, *crashKills)
+	model := crashtest.NewModel(seed)
+	r := rand.New(rand.NewPCG(seed, 0))
+	inFlight := 0
+	for range *crashKills {
+		reported := writeUntilKilled(t, exe, path, seed, r)
+		if check(t, path, model, reported) > reported {
+			inFlight++
+		}
+	}
+	t.Logf("%d commits; %d of %d kills hit a commit that was durable but not yet reported", model.Seq(), inFlight, *crashKills)
+}
+
+// writeUntilKilled runs the writer on path, kills it at a random moment
+// once it has made its first commit, and returns the last commit number it
+// reported (0 if none).
+func writeUntilKilled(t *testing.T, exe, path string, seed uint64, r *rand.Rand) uint64 {
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), writerPathEnv+"="+path, fmt.Sprintf("%s=%d", writerSeedEnv, seed))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan uint64)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			n, err := strconv.ParseUint(sc.Text(), 10, 64)
+			if err != nil {
+				t.Errorf("writer printed %q", sc.Text())
+			}
+			lines <- n
+		}
+	}()
+
+	var last uint64
+	select {
+	case n, ok := <-lines:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("writer stopped before its first commit:\n%s", stderr.Bytes())
+		}
+		last = n
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("writer made no commit in 30s:\n%s", stderr.Bytes())
+	}
+	kill := time.After(time.Duration(r.Int64N(int64(20 * time.Millisecond))))
+	for killed := false; !killed; {
+		select {
+		case n, ok := <-lines:
+			if !ok {
+				cmd.Wait()
+				t.Fatalf("writer stopped on its own:\n%s", stderr.Bytes())
+			}
+			last = n
+		case <-kill:
+			killed = true
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for n := range lines { // what it printed before dying
+		last = n
+	}
+	cmd.Wait()
+	return last
+}
+
+// check opens the store at path and compares it with the model, which it
+// advances to the commit found. reported is the last commit the writer
+// reported: the store must hold it or the next one.
+func check(t *testing.T, path string, model *crashtest.Model, reported uint64) uint64 {
+	t.Helper()
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatalf("reopening after kill: %v", err)
+	}
+	defer s.Close()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		var first error
+		for err := range tx.Check() {
+			first = cmp.Or(first, err)
+		}
+		return first
+	})
+	if err != nil {
+		t.Fatalf("bbolt consistency check: %v", err)
+	}
+	got, seq, err := crashtest.Load(s)
+	if err != nil {
+		t.Fatalf("loading after kill: %v", err)
+	}
+	if seq != reported && seq != reported+1 {
+		t.Fatalf("store holds commit %d; the writer had reported %d", seq, reported)
+	}
+	model.Advance(seq)
+	if want := model.Contents(); !maps.EqualFunc(got, want, bytes.Equal) {
+		for k, v := range want {
+			if !bytes.Equal(got[k], v) {
+				t.Errorf("key %q: got %.40q, want %.40q", k, got[k], v)
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("key %q: present, want absent", k)
+			}
+		}
+		t.Fatalf("store at commit %d differs from the model", seq)
+	}
+	return seq
+}

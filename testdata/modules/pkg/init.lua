@@ -1,0 +1,2 @@
+-- A package loaded through the ?/init.lua template.
+return {kind = "package", name = ...}
