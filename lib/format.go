@@ -404,6 +404,11 @@ func appendGeneral(dst []byte, x float64, prec int, alt bool) []byte {
 	if prec == 0 {
 		prec = 1
 	}
+	if !alt {
+		// Go's %g makes the same choice between %e and %f and drops the
+		// same trailing zeros.
+		return strconv.AppendFloat(dst, x, 'g', prec, 64)
+	}
 	exp := 0
 	if x != 0 {
 		// The exponent %e would print, after rounding to prec digits.
@@ -420,51 +425,16 @@ func appendGeneral(dst []byte, x float64, prec int, alt bool) []byte {
 			exp = -exp
 		}
 	}
-	start := len(dst)
-	if alt && exp == prec && x < math.Pow10(prec) {
+	switch {
+	case exp == prec && x < math.Pow10(prec):
 		// glibc formats a number of prec integer digits as %f with no
 		// fraction digits; when rounding carries to prec+1 digits it
 		// switches to %e but keeps the empty fraction: "1.e+06".
 		return appendExp(dst, x, 0, true)
+	case exp < -4 || exp >= prec:
+		return appendExp(dst, x, prec-1, true)
 	}
-	if exp < -4 || exp >= prec {
-		dst = appendExp(dst, x, prec-1, alt)
-	} else {
-		dst = appendFixed(dst, x, prec-1-exp, alt)
-	}
-	if alt {
-		return dst
-	}
-	// Remove trailing zeros of the fraction, and the point if nothing is left.
-	num := dst[start:]
-	mant := len(num)
-	for i, c := range num {
-		if c == 'e' {
-			mant = i
-			break
-		}
-	}
-	if !containsByte(num[:mant], '.') {
-		return dst
-	}
-	cut := mant
-	for cut > 0 && num[cut-1] == '0' {
-		cut--
-	}
-	if num[cut-1] == '.' {
-		cut--
-	}
-	n := copy(num[cut:], num[mant:])
-	return dst[:start+cut+n]
-}
-
-func containsByte(p []byte, c byte) bool {
-	for _, b := range p {
-		if b == c {
-			return true
-		}
-	}
-	return false
+	return appendFixed(dst, x, prec-1-exp, true)
 }
 
 // appendHexFloat appends the part after "0x" of x >= 0 in glibc's %a form:

@@ -140,7 +140,7 @@ func (pf *packFormat) option() (optionKind, int, error) {
 		}
 		pf.maxAlign = n
 	default:
-		return 0, 0, lua.Errorf("invalid format option '%c'", c)
+		return 0, 0, lua.Errorf("invalid format option '%s'", []byte{c}) // the raw byte, as C's %c
 	}
 	return kNop, 0, nil
 }

@@ -59,6 +59,7 @@ func TestPack(t *testing.T) {
 		{pack("c2", S("abc")), failure("bad argument #2 (string longer than given size)")},
 		{pack("c", S("abc")), failure("missing size for format option 'c'")},
 		{pack("y", I(1)), failure("invalid format option 'y'")},
+		{pack("\xff", I(1)), failure("invalid format option '\xff'")},
 		{pack("i4", S("x")), failure("bad argument #2 (number expected, got string)")},
 		{pack("i4", F(1.5)), failure("bad argument #2 (number has no integer representation)")},
 		{pack("i4"), failure("bad argument #2 (number expected, got no value)")},

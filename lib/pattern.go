@@ -20,9 +20,9 @@ import (
 )
 
 const (
-	maxCaptures   = 32  // LUA_MAXCAPTURES
-	maxMatchDepth = 200 // MAXCCALLS
-	tickEvery     = 4096
+	maxCaptures   = 32   // LUA_MAXCAPTURES
+	maxMatchDepth = 200  // MAXCCALLS
+	tickEvery     = 4096 // matcher steps between calls of Thread.Tick
 
 	capUnfinished = -1 // capture length of an open capture
 	capPosition   = -2 // capture length of a position capture "()"
@@ -94,8 +94,8 @@ func (m *matcher) patAt(i int) byte {
 // attempt, which reports any error in that item as the reference would.
 type skipper struct {
 	state skipState
-	lead  byte      // skipLead: the byte
-	set   [256]bool // skipSet: the class
+	lead  byte       // skipLead: the byte
+	set   *[256]bool // skipSet: the class
 }
 
 type skipState uint8
@@ -167,6 +167,7 @@ func (k *skipper) analyze(m *matcher, pos int) {
 		if len(m.src)-pos < minSetScan {
 			return
 		}
+		k.set = new([256]bool)
 		for c := range 256 {
 			k.set[c] = m.singleClass(byte(c), 0, ep)
 		}

@@ -56,8 +56,8 @@ func OpenString(s *lua.State) *lua.Table {
 	}
 
 	meta := lua.NewTable(0, 10)
-	for _, op := range stringArithOps {
-		meta.SetStr(op.event, lua.NewGoFunction("string.metatable."+op.event, op.metamethod).Value())
+	for _, e := range stringArithEvents {
+		meta.SetStr(e.event, lua.NewGoFunction("string.metatable."+e.event, stringArith(e.event, e.op)).Value())
 	}
 	meta.SetStr("__index", lib.Value())
 	s.SetTypeMetatable(lua.TypeString, meta)
@@ -330,44 +330,24 @@ func (b *builder) addRepeated(c byte, n int) {
 	}
 }
 
-// String returns the result without copying it; the builder must not be
-// written to afterwards.
+// String returns the result without copying it (the buffer is always one
+// that room allocated); the builder must not be written to afterwards.
 func (b *builder) String() string { return unsafe.String(unsafe.SliceData(b.buf), len(b.buf)) }
 
 // ---- arithmetic metamethods of strings ----
 
-// An arithOp is one arithmetic event of the string metatable.
-type arithOp struct {
-	event      string // "__add"
-	metamethod lua.GoFunc
-}
-
-var stringArithOps []arithOp
-
-func init() {
-	for _, op := range []struct {
-		event string
-		ints  func(a, b int64) (int64, error) // nil: the result is always a float
-		float func(a, b float64) float64
-	}{
-		{"__add", func(a, b int64) (int64, error) { return a + b, nil }, func(a, b float64) float64 { return a + b }},
-		{"__sub", func(a, b int64) (int64, error) { return a - b, nil }, func(a, b float64) float64 { return a - b }},
-		{"__mul", func(a, b int64) (int64, error) { return a * b, nil }, func(a, b float64) float64 { return a * b }},
-		{"__mod", intMod, floatMod},
-		{"__pow", nil, math.Pow},
-		{"__div", nil, func(a, b float64) float64 { return a / b }},
-		{"__idiv", intFloorDiv, func(a, b float64) float64 { return math.Floor(a / b) }},
-		{"__unm", func(_, b int64) (int64, error) { return -b, nil }, func(_, b float64) float64 { return -b }},
-	} {
-		stringArithOps = append(stringArithOps, arithOp{op.event, stringArith(op.event, op.ints, op.float)})
-	}
+// stringArithEvents maps the arithmetic events of the string metatable to
+// the operators of lua.Arith.
+var stringArithEvents = []struct{ event, op string }{
+	{"__add", "+"}, {"__sub", "-"}, {"__mul", "*"}, {"__mod", "%"},
+	{"__pow", "^"}, {"__div", "/"}, {"__idiv", "//"}, {"__unm", "unm"},
 }
 
 // stringArith returns the metamethod for event: when both operands are
-// numbers or numeric strings it computes as the VM would on the converted
+// numbers or numeric strings it computes as the VM does on the converted
 // numbers; otherwise it defers to the second operand's metamethod, or fails
 // with lstrlib's message. (__unm receives its operand twice.)
-func stringArith(event string, ints func(a, b int64) (int64, error), floats func(a, b float64) float64) lua.GoFunc {
+func stringArith(event, op string) lua.GoFunc {
 	return func(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		a, b := lua.Arg(args, 1), lua.Arg(args, 2)
 		x, okx := numericOperand(a)
@@ -375,18 +355,16 @@ func stringArith(event string, ints func(a, b int64) (int64, error), floats func
 		if !okx || !oky {
 			return tryOtherMetamethod(t, event, a, b)
 		}
-		if ints != nil && x.IsInt() && y.IsInt() {
-			i, _ := x.AsInt()
-			j, _ := y.AsInt()
-			r, err := ints(i, j)
-			if err != nil {
-				return nil, err
+		r, ok := lua.Arith(op, x, y)
+		if !ok { // only integer division by zero fails
+			// The reference reports these without a position: the running
+			// function is the C metamethod.
+			if op == "%" {
+				return nil, &lua.Error{Value: lua.String("attempt to perform 'n%0'")}
 			}
-			return t.Ret(lua.Int(r))
+			return nil, &lua.Error{Value: lua.String("attempt to divide by zero")}
 		}
-		f, _ := x.ToNumber()
-		g, _ := y.ToNumber()
-		return t.Ret(lua.Float(floats(f, g)))
+		return t.Ret(r)
 	}
 }
 
@@ -421,48 +399,4 @@ func tryOtherMetamethod(t *lua.Thread, event string, a, b lua.Value) ([]lua.Valu
 		}
 	}
 	return nil, lua.Errorf("attempt to %s a '%s' with a '%s'", event[2:], a.TypeName(), b.TypeName())
-}
-
-// runtimeMessage is an error raised by the arithmetic itself (not by
-// lauxlib), which the reference reports without a position because the
-// running function is the C metamethod.
-func runtimeMessage(msg string) error { return &lua.Error{Value: lua.String(msg)} }
-
-// intMod is Lua's integer modulo: the result has the divisor's sign.
-func intMod(a, b int64) (int64, error) {
-	switch b {
-	case 0:
-		return 0, runtimeMessage("attempt to perform 'n%0'")
-	case -1:
-		return 0, nil // avoids the overflow of minint % -1
-	}
-	m := a % b
-	if m != 0 && (m^b) < 0 {
-		m += b
-	}
-	return m, nil
-}
-
-// intFloorDiv is Lua's integer floor division.
-func intFloorDiv(a, b int64) (int64, error) {
-	switch b {
-	case 0:
-		return 0, runtimeMessage("attempt to divide by zero")
-	case -1:
-		return -a, nil // wraps for minint, as in C Lua
-	}
-	q := a / b
-	if (a^b) < 0 && a%b != 0 {
-		q--
-	}
-	return q, nil
-}
-
-// floatMod is Lua's float modulo (C fmod corrected towards the divisor's sign).
-func floatMod(a, b float64) float64 {
-	m := math.Mod(a, b)
-	if (m > 0 && b < 0) || (m < 0 && b > 0) {
-		m += b
-	}
-	return m
 }

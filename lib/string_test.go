@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/luatest"
 )
 
 // These tests call the library's Go functions directly, so they need no VM;
@@ -459,4 +461,11 @@ func TestBasicFunctionsAgainstReference(t *testing.T) {
 		calls = append(calls, c("char", v), c("char", I(97), v))
 	}
 	compareWithReference(t, calls)
+}
+
+// TestStringScripts runs the Lua scripts of testdata/string through the
+// whole interpreter (methods on strings, operators, callbacks, positions in
+// messages), also against lua5.4 when it is installed.
+func TestStringScripts(t *testing.T) {
+	luatest.RunDir(t, filepath.Join("testdata", "string"), luatest.Options{Differential: true})
 }

@@ -82,6 +82,41 @@ func (q seq) set(i int64, v lua.Value) error {
 	return q.t.SetIndex(q.v, lua.Int(i), v)
 }
 
+// shift moves the elements of [lo, hi] one place: up (dir +1: a[i] =
+// a[i-1] for i from hi down to lo+1) or down (dir -1: a[i] = a[i+1] for i
+// from lo up to hi-1), as table.insert and table.remove do.
+func (q seq) shift(lo, hi int64, dir int64) error {
+	if err := q.t.Tick(hi - lo); err != nil {
+		return err
+	}
+	if tb := q.plain(); tb != nil { // no metamethods can run: stay raw
+		if dir > 0 {
+			for i := hi; i > lo; i-- {
+				tb.SetInt(i, tb.GetInt(i-1))
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				tb.SetInt(i, tb.GetInt(i+1))
+			}
+		}
+		return nil
+	}
+	for k := int64(0); k < hi-lo; k++ {
+		i := hi - k // moving up: from the top
+		if dir < 0 {
+			i = lo + k
+		}
+		e, err := q.get(i - dir)
+		if err != nil {
+			return err
+		}
+		if err := q.set(i, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // length is luaL_len: #v with __len, which must be an integer.
 func (q seq) length() (int64, error) {
 	if tb := q.plain(); tb != nil {
@@ -134,14 +169,8 @@ func tableInsert(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		if uint64(pos)-1 >= uint64(end) {
 			return nil, lua.ArgError(2, "position out of bounds")
 		}
-		for i := end; i > pos; i-- { // move up elements
-			e, err := q.get(i - 1)
-			if err != nil {
-				return nil, err
-			}
-			if err := q.set(i, e); err != nil {
-				return nil, err
-			}
+		if err := q.shift(pos, end, +1); err != nil { // move up elements
+			return nil, err
 		}
 	default:
 		return nil, lua.Errorf("wrong number of arguments to 'insert'")
@@ -166,14 +195,11 @@ func tableRemove(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	for ; pos < size; pos++ {
-		e, err := q.get(pos + 1)
-		if err != nil {
+	if pos < size {
+		if err := q.shift(pos, size, -1); err != nil { // move down elements
 			return nil, err
 		}
-		if err := q.set(pos, e); err != nil {
-			return nil, err
-		}
+		pos = size
 	}
 	if err := q.set(pos, lua.Nil); err != nil {
 		return nil, err

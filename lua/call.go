@@ -1,5 +1,7 @@
 package lua
 
+import "fmt"
+
 // Calls and returns. A call places the function and its arguments in
 // consecutive stack slots; the callee's results replace them from the
 // function's slot on. Lua-to-Lua calls made by the exec loop push a frame
@@ -118,6 +120,22 @@ func (t *Thread) placeResults(dst int, rets []Value, nresults int) error {
 	return nil
 }
 
+// callGoProtected is callGo for calls from Go code: a panic in the Go
+// function becomes a Lua error raised by it. (Calls from the exec loop
+// are covered by the loop's own recover.)
+func (t *Thread) callGoProtected(fnIdx, nargs, nresults int, g *GoFunction) (err error) {
+	ci := t.ci
+	defer func() {
+		if r := recover(); r != nil {
+			e := &Error{Value: String(t.where(1) + fmt.Sprint("Go panic: ", r))}
+			t.processError(e)
+			t.ci = ci
+			err = e
+		}
+	}()
+	return t.callGo(fnIdx, nargs, nresults, g)
+}
+
 // tryFuncTM replaces a non-function value at slot fnIdx by its __call
 // metamethod, shifting the arguments up by one so that the value becomes
 // the first argument; it returns the new argument count.
@@ -154,7 +172,7 @@ func (t *Thread) callAt(fnIdx, nargs, nresults int) error {
 			ci.flags = ciFresh
 			return execute(t)
 		case kindGoFunction:
-			return t.callGo(fnIdx, nargs, nresults, (*GoFunction)(fn.p))
+			return t.callGoProtected(fnIdx, nargs, nresults, (*GoFunction)(fn.p))
 		}
 		var err error
 		if nargs, err = t.tryFuncTM(fnIdx, nargs); err != nil {

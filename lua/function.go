@@ -60,6 +60,9 @@ func newFuncProto(p *compile.Proto) *funcProto {
 	}
 	for i, c := range p.Constants {
 		fp.k[i] = constantValue(c)
+		if fp.k[i].IsString() {
+			stringHash((*stringObject)(fp.k[i].p)) // findConst needs it
+		}
 	}
 	for i, q := range p.Protos {
 		fp.protos[i] = newFuncProto(q)

@@ -80,6 +80,9 @@ const maxInternLen = 40
 func (s *State) internConstants(fp *funcProto) {
 	if s.strings == nil {
 		s.strings = make(map[string]Value)
+		for _, v := range wellKnownStrings() {
+			s.strings[v.str()] = v
+		}
 	}
 	for i, v := range fp.k {
 		if str, ok := v.AsString(); ok && len(str) <= maxInternLen {

@@ -74,7 +74,7 @@ func (t *Thread) getSlow(ci *callInfo, tv, key Value, dst, reg, upv int) stepSta
 	for loop := 0; loop < maxTagLoop; loop++ {
 		var tm Value
 		if tb := tv.AsTable(); tb != nil {
-			if v := tb.Get(key); v.p != nil {
+			if v := tb.getCanon(key); v.p != nil {
 				t.stack[dst] = v
 				return stDone
 			}
@@ -105,7 +105,7 @@ func (t *Thread) setSlow(ci *callInfo, tv, key, val Value, reg, upv int) stepSta
 	for loop := 0; loop < maxTagLoop; loop++ {
 		var tm Value
 		if tb := tv.AsTable(); tb != nil {
-			if old := tb.Get(key); old.p != nil {
+			if old := tb.getCanon(key); old.p != nil {
 				tb.Set(key, val)
 				return stDone
 			}
@@ -407,10 +407,12 @@ func (t *Thread) callSpecial(g *GoFunction, fnIdx, nargs, nres int) (stepStatus,
 	return stDone, false
 }
 
-// pcallInLoop starts a protected call of a Lua function as a frame flagged
-// ciPcall above a frame for pcall itself: its return prefixes the results
-// with true and pops both; an error unwinding to it produces false and the
-// error value (see State.throw).
+// pcallInLoop runs pcall/xpcall of a Lua function or of a coroutine
+// function: a Go frame for pcall itself, flagged ciProtected, stays below
+// the callee (it shows in tracebacks, counts as a level for error(), and
+// catches errors: see State.throw); when the callee returns (flagged
+// ciPcallBody) or its coroutine switch completes, finishPcall adds the
+// status. Other callees run through the Go version of pcall.
 func (t *Thread) pcallInLoop(fnIdx, nargs, nres int, xpcall bool) (stepStatus, bool) {
 	fslot, nf, handler := fnIdx+1, nargs-1, Nil
 	if xpcall {
@@ -423,41 +425,57 @@ func (t *Thread) pcallInLoop(fnIdx, nargs, nres int, xpcall bool) (stepStatus, b
 	} else if nargs < 1 {
 		return stDone, false
 	}
-	cl := t.stack[fslot].AsLuaFunction()
-	if cl == nil || t.nCcalls >= maxCcalls {
+	f := t.stack[fslot]
+	g := f.AsGoFunction()
+	if f.AsLuaFunction() == nil && (g == nil || g.special == spNone) || t.nCcalls >= maxCcalls {
 		if xpcall {
 			t.stack[fnIdx+2] = handler
 		}
 		return stDone, false
 	}
-	// pcall itself keeps a frame below the callee's, as in the reference
-	// (it shows in tracebacks and counts as a level for error()).
 	pci := t.pushCI()
 	pci.fn = t.stack[fnIdx]
 	pci.lf = nil
-	pci.flags = ciGo
+	pci.flags = ciGo | ciProtected
 	pci.funcIdx = fnIdx
-	pci.base = fnIdx + 1
+	pci.base = fslot
 	pci.top = fslot + 1 + nf
 	pci.nresults = nres
-	nci, err := t.precallLua(fslot, nf, nres, cl)
-	if err != nil {
-		t.ci = pci.prev
-		e := err.(*Error)
-		t.stack[fnIdx] = False
-		t.stack[fnIdx+1] = e.Value
-		t.stackErr = false
-		t.adjustResults(fnIdx, 2, nres)
-		return stDone, true
-	}
-	nci.flags = ciPcall
-	nci.pcallDst = fnIdx
-	nci.handler = t.errfunc
-	nci.savedNC = t.nCcalls
+	pci.pcallDst = fnIdx
+	pci.handler = t.errfunc
+	pci.savedNC = t.nCcalls
 	t.errfunc = handler
 	t.npcall++
 	t.nCcalls++
-	return stFrame, true
+	if cl := f.AsLuaFunction(); cl != nil {
+		nci, err := t.precallLua(fslot, nf, -1, cl)
+		if err != nil {
+			t.lastErr = err
+			return stError, true
+		}
+		nci.flags = ciPcallBody
+		return stFrame, true
+	}
+	st := t.callNonLua(pci, fslot, nf, -1)
+	if st == stDone {
+		t.finishPcall(pci)
+	}
+	return st, true
+}
+
+// finishPcall completes protected frame pci whose callee left its results
+// from slot pci.base to t.top.
+func (t *Thread) finishPcall(pci *callInfo) {
+	first := pci.base
+	n := t.top - first
+	dst := pci.pcallDst
+	t.stack[dst] = True
+	copy(t.stack[dst+1:dst+1+n], t.stack[first:first+n])
+	t.errfunc = pci.handler
+	t.npcall--
+	t.nCcalls = pci.savedNC
+	t.ci = pci.prev
+	t.adjustResults(dst, n+1, pci.nresults)
 }
 
 // adjustResults pads or truncates n results at slot dst to want (all when
@@ -496,7 +514,7 @@ func (t *Thread) forPrep(ci *callInfo, ra int) (skip bool, err error) {
 			}
 		} else {
 			count = uint64(i0) - uint64(lim)
-			count /= uint64(-(st+1)) + 1
+			count /= uint64(-(st + 1)) + 1
 		}
 		stack[ra+1] = Value{pInt, count}
 		return false, nil

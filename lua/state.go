@@ -78,9 +78,9 @@ type callInfo struct {
 	nextra   int // extra arguments of a vararg function
 	aux      int // RETURN interrupted by __close: result count; CONCAT: end of the operands
 	flags    ciFlags
-	// Frames called by pcall/xpcall: where the results go (the pcall's
-	// slot), the message handler of the enclosing level and its Go-level
-	// call depth, restored when the frame returns or catches an error.
+	// Protected frames: where the results go (the pcall's slot), the
+	// message handler of the enclosing level and its Go-level call depth,
+	// restored when the protected call ends.
 	pcallDst int
 	handler  Value
 	savedNC  int
@@ -89,16 +89,17 @@ type callInfo struct {
 type ciFlags uint16
 
 const (
-	ciGo       ciFlags = 1 << iota // a Go function
-	ciFresh                        // the exec loop returns when this frame returns
-	ciPcall                        // called by pcall/xpcall: prefix results with true
-	ciFinish                       // metamethod called by an instruction: finish it on return
-	ciTail                         // reached by a tail call
-	ciCoBase                       // main function of a coroutine
-	ciResume                       // coroutine.resume or a wrap function waiting for a coroutine
-	ciWrap                         // (with ciResume) a wrap function: no status result, errors propagate
-	ciGoResume                     // (with ciResume) resumed from Go: return from the exec loop on yield
-	ciYield                        // coroutine.yield waiting to be resumed
+	ciGo        ciFlags = 1 << iota // a Go function
+	ciFresh                         // the exec loop returns when this frame returns
+	ciProtected                     // pcall/xpcall run by the loop: catches errors (see pcallInLoop)
+	ciPcallBody                     // function called by such a pcall: its return finishes the pcall
+	ciFinish                        // metamethod called by an instruction: finish it on return
+	ciTail                          // reached by a tail call
+	ciCoBase                        // main function of a coroutine
+	ciResume                        // coroutine.resume or a wrap function waiting for a coroutine
+	ciWrap                          // (with ciResume) a wrap function: no status result, errors propagate
+	ciGoResume                      // (with ciResume) resumed from Go: return from the exec loop on yield
+	ciYield                         // coroutine.yield waiting to be resumed
 )
 
 const (
@@ -213,8 +214,15 @@ func (t *Thread) growStack(need int) {
 	if n < need {
 		n = need
 	}
-	if n > maxStack+stackReserve {
-		n = maxStack + stackReserve
+	limit := maxStack
+	if t.stackErr {
+		limit += stackReserve
+	}
+	if n > limit {
+		n = limit
+	}
+	if n < need {
+		n = need
 	}
 	ns := make([]Value, n)
 	copy(ns, t.stack)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/luawasm/luawasm/syntax"
 )
 
 // stringObject is the heap object behind a string Value. Strings are
@@ -111,158 +113,12 @@ func formatG(f float64, prec int) string {
 // whitespace allowed). Decimal integers that overflow become floats;
 // hexadecimal integers wrap around.
 func StringToNumber(s string) (Value, bool) {
-	s = strings.TrimFunc(s, isLuaSpace)
-	if s == "" {
-		return Nil, false
-	}
-	neg := false
-	body := s
-	if body[0] == '-' || body[0] == '+' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	if len(body) >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
-		return hexToNumber(body[2:], neg)
-	}
-	if body == "" || !(body[0] >= '0' && body[0] <= '9' || body[0] == '.') {
-		return Nil, false
-	}
-	isInt := true
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c < '0' || c > '9' {
-			isInt = false
-			if !(c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-				return Nil, false
-			}
-		}
-	}
-	if isInt {
-		if u, err := strconv.ParseUint(body, 10, 64); err == nil {
-			if !neg && u <= math.MaxInt64 {
-				return Int(int64(u)), true
-			}
-			if neg && u <= 1<<63 {
-				return Int(int64(-u)), true
-			}
-		}
-		// Too large for an integer: falls through to a float.
-	}
-	f, err := strconv.ParseFloat(body, 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-			return Nil, false
-		}
-	}
-	if neg {
-		f = -f
-	}
-	return Float(f), true
-}
-
-// hexToNumber converts the part of a hexadecimal numeral after "0x".
-func hexToNumber(s string, neg bool) (Value, bool) {
-	var mant uint64
-	exp := 0 // binary exponent adjustment
-	anyDigit := false
-	seenDot := false
-	isFloat := false
-	sig := 0 // significant hex digits consumed into mant
-	i := 0
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c == '.' {
-			if seenDot {
-				return Nil, false
-			}
-			seenDot, isFloat = true, true
-			continue
-		}
-		d, ok := hexDigit(c)
-		if !ok {
-			break
-		}
-		anyDigit = true
-		if sig == 0 && d == 0 {
-			if seenDot {
-				exp -= 4
-			}
-			continue
-		}
-		if sig < 16 {
-			mant = mant<<4 | uint64(d)
-			sig++
-			if seenDot {
-				exp -= 4
-			}
-		} else if !seenDot {
-			// Integers wrap around; floats keep magnitude in the exponent.
-			exp += 4
-			mant = mant<<4 | uint64(d) // wraps for the integer case
-		}
-	}
-	if !anyDigit {
-		return Nil, false
-	}
-	if i < len(s) {
-		if s[i] != 'p' && s[i] != 'P' {
-			return Nil, false
-		}
-		isFloat = true
-		i++
-		esign := 1
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			if s[i] == '-' {
-				esign = -1
-			}
-			i++
-		}
-		if i >= len(s) {
-			return Nil, false
-		}
-		e := 0
-		for ; i < len(s); i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return Nil, false
-			}
-			if e < 100000 {
-				e = e*10 + int(s[i]-'0')
-			}
-		}
-		exp += esign * e
-	}
-	if !isFloat {
-		// Reparse as a wrapping integer over all digits.
-		var u uint64
-		for j := 0; j < len(s); j++ {
-			d, _ := hexDigit(s[j])
-			u = u<<4 | uint64(d)
-		}
-		if neg {
-			u = -u
-		}
-		return Int(int64(u)), true
-	}
-	f := math.Ldexp(float64(mant), exp)
-	if neg {
-		f = -f
-	}
-	return Float(f), true
-}
-
-func hexDigit(c byte) (int, bool) {
+	isInt, i, f, ok := syntax.ParseNumber(s)
 	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0'), true
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10, true
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10, true
+	case !ok:
+		return Nil, false
+	case isInt:
+		return Int(i), true
 	}
-	return 0, false
-}
-
-// isLuaSpace reports whether r is a C isspace character.
-func isLuaSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v'
+	return Float(f), true
 }

@@ -166,6 +166,16 @@ func (t *Table) Get(k Value) Value {
 	return Nil
 }
 
+// getCanon is Get for the exec loop's general paths: a string key found
+// stored as another object with the same contents is replaced by the one
+// looked up with (see lookupStr).
+func (t *Table) getCanon(k Value) Value {
+	if k.p != nil && k.kind() == kindString {
+		return t.lookupStr((*stringObject)(k.p), true)
+	}
+	return t.Get(k)
+}
+
 // GetInt returns t[i] without metamethods.
 func (t *Table) GetInt(i int64) Value {
 	if uint64(i-1) < uint64(len(t.arr)) {
@@ -191,7 +201,12 @@ func (t *Table) getIntHash(i int64) Value {
 }
 
 // getStr returns t[s] for a string key.
-func (t *Table) getStr(s *stringObject) Value {
+func (t *Table) getStr(s *stringObject) Value { return t.lookupStr(s, false) }
+
+// lookupStr returns t[s]; with canon set, a stored key equal to s but not
+// identical is replaced by s, so that later lookups with s (a constant of
+// a loaded chunk) match by identity in findConst.
+func (t *Table) lookupStr(s *stringObject, canon bool) Value {
 	if len(t.nodes) == 0 {
 		return Nil
 	}
@@ -206,10 +221,64 @@ func (t *Table) getStr(s *stringObject) Value {
 			return Nil
 		}
 		if ks := (*stringObject)(n.key.p); ks.kind == kindString && ks.hash == h && ks.s == s.s {
+			if canon {
+				n.key.p = unsafe.Pointer(s)
+			}
 			return n.val
 		}
 	}
 }
+
+// findConst looks up a string key by identity, the usual case for keys
+// that are constants of loaded chunks (shared per state). It returns the
+// key's node, or nil with sure set when the key is certainly absent; nil
+// and !sure when an equal string with another identity may be stored (the
+// general path then finds it and makes the stored key identical).
+func (t *Table) findConst(key *stringObject) (*node, bool) {
+	mask := len(t.nodes) - 1
+	if mask < 0 {
+		return nil, true
+	}
+	nd := &t.nodes[int(key.hash)&mask]
+	if nd.key.p == unsafe.Pointer(key) {
+		return nd, true
+	}
+	if nd.key.p == nil {
+		return nil, key.hash != 0
+	}
+	return t.findConstProbe(key)
+}
+
+// findConstProbe continues findConst past the key's first slot.
+func (t *Table) findConstProbe(key *stringObject) (*node, bool) {
+	nodes := t.nodes
+	mask := len(nodes) - 1
+	h := key.hash
+	if h == 0 {
+		return nil, false
+	}
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		nd := &nodes[i]
+		if nd.key.p == unsafe.Pointer(key) {
+			return nd, true
+		}
+		if nd.key.p == nil {
+			return nil, true
+		}
+		if ks := (*stringObject)(nd.key.p); ks.kind == kindString && ks.hash == h {
+			return nil, false
+		}
+	}
+}
+
+// setNode and setArr are the write paths of the exec loop's fast paths
+// (with setHash and SetInt, the only writes to table entries).
+func (t *Table) setNode(nd *node, v Value) {
+	t.flags = 0
+	nd.val = v
+}
+
+func (t *Table) setArr(i int, v Value) { t.arr[i] = v }
 
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {

@@ -43,6 +43,9 @@ var tmNameStrings = [tmN]string{
 // tmNames holds the event names as string values whose hashes are computed once.
 var tmNames [tmN]Value
 
+// tmIndexKey is "__index", looked up by the exec loop's method-call fast path.
+var tmIndexKey *stringObject
+
 var (
 	nameKey      Value // "__name"
 	metatableKey Value // "__metatable"
@@ -59,6 +62,16 @@ func init() {
 	metatableKey = String("__metatable")
 	tostringKey = String("__tostring")
 	pairsKey = String("__pairs")
+	for _, v := range []Value{nameKey, metatableKey, tostringKey, pairsKey} {
+		stringHash((*stringObject)(v.p))
+	}
+	tmIndexKey = (*stringObject)(tmNames[tmIndex].p)
+}
+
+// wellKnownStrings are shared with the constants of loaded chunks, so that
+// metamethod lookups match table keys by identity.
+func wellKnownStrings() []Value {
+	return append(tmNames[:], nameKey, metatableKey, tostringKey, pairsKey)
 }
 
 // fastTM returns the metamethod for event e (one of the first six) in mt,

@@ -16,23 +16,14 @@ func (t *Thread) returnSpecial(ci *callInfo, first, n int) stepStatus {
 		return t.state.coroutineReturned(t, first, n)
 	}
 	dst := ci.funcIdx
-	stack := t.stack
-	if f&ciPcall != 0 {
-		dst = ci.pcallDst
-		stack[dst] = True
-		copy(stack[dst+1:dst+1+n], stack[first:first+n])
-		n++
-		t.errfunc = ci.handler
-		t.npcall--
-		t.nCcalls = ci.savedNC
-	} else {
-		copy(stack[dst:dst+n], stack[first:first+n])
+	copy(t.stack[dst:dst+n], t.stack[first:first+n])
+	t.ci = ci.prev
+	if f&ciPcallBody != 0 {
+		t.top = dst + n
+		t.finishPcall(ci.prev)
+		return stFrame
 	}
 	t.adjustResults(dst, n, ci.nresults)
-	t.ci = ci.prev
-	if f&ciPcall != 0 {
-		t.ci = ci.prev.prev // pcall's own frame
-	}
 	if f&ciFresh != 0 {
 		return stExit
 	}
@@ -103,7 +94,7 @@ func (s *State) throw(err error) error {
 				return e
 			}
 			f := ci.flags
-			if f&ciPcall != 0 {
+			if f&ciProtected != 0 {
 				t.catch(ci, e, hi)
 				return nil
 			}
@@ -130,16 +121,16 @@ func (s *State) throw(err error) error {
 	}
 }
 
-// catch ends pcall frame p with error e: frames above it are dropped,
-// variables closed, and (false, error) returned to p's caller.
+// catch ends protected frame p with error e: frames above it are
+// dropped, variables closed, and (false, error) returned to p's caller.
 func (t *Thread) catch(p *callInfo, e *Error, hi int) {
-	t.ci = p.prev.prev // below pcall's own frame
+	t.ci = p.prev
 	t.errfunc = p.handler
 	t.npcall--
 	t.nCcalls = p.savedNC
 	t.stackErr = false
 	t.top = hi
-	e = t.closeProtected(p.funcIdx, e)
+	e = t.closeProtected(p.base, e)
 	dst := p.pcallDst
 	t.stack[dst] = False
 	t.stack[dst+1] = e.Value

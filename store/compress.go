@@ -48,6 +48,9 @@ const maxSnappyExpansion = 22
 // payload compressed with c, without its checksum. It reports false, and
 // appends nothing, when compression saves less than an eighth of payload.
 func (c Codec) appendCompressed(dst, payload []byte) ([]byte, bool) {
+	if c != CodecSnappy {
+		panic(fmt.Sprintf("store: Encoder with unknown codec %v", c))
+	}
 	bound := snappy.MaxEncodedLen(len(payload))
 	if bound < 0 {
 		return dst, false

@@ -29,7 +29,9 @@ package store
 // A decoder checks, in this order: the record is at least as long as its
 // header says (else ErrTruncated); the checksum (ErrCorrupt); the version
 // (ErrVersion); the length matches exactly (ErrCorrupt); the codec is
-// known (ErrCodec); the payload decodes (ErrCorrupt).
+// known (ErrCodec); the payload decodes (ErrCorrupt; a snappy block that
+// declares more than 22 value bytes per payload byte, which snappy cannot
+// produce, is rejected before anything is allocated for it).
 
 import (
 	"encoding/binary"
@@ -89,7 +91,8 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // AppendRecord appends to dst the record holding payload and returns the
 // extended buffer. The payload is compressed with e.Codec when it is longer
 // than e.Threshold bytes and compression saves at least an eighth of it;
-// otherwise it is stored as is. The zero Encoder never compresses.
+// otherwise it is stored as is. The zero Encoder never compresses; an
+// Encoder with a codec this package does not know panics.
 func (e Encoder) AppendRecord(dst, payload []byte) []byte {
 	start := len(dst)
 	if e.Codec != CodecNone && len(payload) > e.Threshold {

@@ -199,6 +199,15 @@ func TestRecordErrorQuotesKey(t *testing.T) {
 	}
 }
 
+func TestEncoderUnknownCodec(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "store: Encoder with unknown codec codec(9)" {
+			t.Errorf("panic = %v", r)
+		}
+	}()
+	Encoder{Codec: 9}.AppendRecord(nil, tableText)
+}
+
 func TestCodecString(t *testing.T) {
 	for c, want := range map[Codec]string{CodecNone: "none", CodecSnappy: "snappy", 7: "codec(7)"} {
 		if c.String() != want {

@@ -74,11 +74,10 @@ type (
 	}
 
 	// CallExpr is Fn(Args).
+	// The reference gives the call instruction the line where the chain
+	// of suffixes starts (the line of a in a.b(c)(d)), not Line.
 	CallExpr struct {
-		// Line is the reference's line for the call: where the chain of
-		// suffixes it ends starts (the line of a in a.b(c)(d), even when
-		// the '(' is on a later line).
-		Line    int
+		Line    int // line of the '(' / '{' / string that starts the arguments
 		Fn      Expr
 		Args    []Expr
 		EndLine int // line of the ')' / '}' / string that ends the arguments
@@ -86,7 +85,7 @@ type (
 
 	// MethodCallExpr is Obj:Name(Args).
 	MethodCallExpr struct {
-		Line     int // the reference's line for the call, as for CallExpr
+		Line     int // line of the '(' / '{' / string that starts the arguments
 		NameLine int // line of the method name
 		Obj      Expr
 		Name     string

@@ -58,6 +58,14 @@ func TestNestingLimit(t *testing.T) {
 	if _, err := Parse("=src", src); err != nil {
 		t.Errorf("Parse: %v", err)
 	}
+	// Past the limit (while handling an overflow) the reference allows 10%
+	// more before it gives up.
+	if _, err := ParseDepth("=src", nestingTests[0].src(10), 205); err != nil {
+		t.Errorf("10 levels past the limit: %v", err)
+	}
+	if _, err := ParseDepth("=src", nestingTests[0].src(15), 205); err == nil || err.Error() != "error in error handling" {
+		t.Errorf("15 levels past the limit: %v, want error in error handling", err)
+	}
 }
 
 // TestNestingLimitMatchesReference checks the limits above on both sides

@@ -12,10 +12,18 @@ import (
 
 // walk calls visit for n and every node below it, in source order.
 func walk(n any, visit func(any)) {
-	if n == nil {
+	walkPrune(n, func(n any) bool { visit(n); return true }, func(any) {})
+}
+
+// walkPrune calls pre for n and, if it returns true, walks the nodes below
+// n before calling post for n.
+func walkPrune(n any, pre func(any) bool, post func(any)) {
+	if n == nil || !pre(n) {
 		return
 	}
-	visit(n)
+	defer post(n)
+	walk := func(n any, _ func(any)) { walkPrune(n, pre, post) }
+	visit := func(any) {}
 	exprs := func(es []Expr) {
 		for _, e := range es {
 			walk(e, visit)
@@ -167,9 +175,9 @@ func TestLines(t *testing.T) {
 		{"table line", tables[0].Line, 1},
 		{"table end line", tables[0].EndLine, 5},
 		{"f(x) line", calls[0].Line, 3},
-		{"g (y) line", calls[1].Line, 3},
+		{"g (y) line", calls[1].Line, 4},
 		{"g (y) end line", calls[1].EndLine, 4},
-		{"method line", methods[0].Line, 6},
+		{"method line", methods[0].Line, 7},
 		{"method name line", methods[0].NameLine, 6},
 		{"method end line", methods[0].EndLine, 7},
 		{"'..' line", binaries[0].Line, 10},
@@ -248,6 +256,88 @@ func TestFunctionLinesMatchReference(t *testing.T) {
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: function lines\n got  %v\n want %v", file, got, want)
+		}
+	}
+}
+
+// chainLine returns the line where the chain of suffixes ending in e
+// starts: the reference's line for a call.
+func chainLine(e Expr) int {
+	switch e := e.(type) {
+	case *CallExpr:
+		return chainLine(e.Fn)
+	case *MethodCallExpr:
+		return chainLine(e.Obj)
+	case *IndexExpr:
+		return chainLine(e.Obj)
+	case *NameExpr:
+		return e.Line
+	case *ParenExpr:
+		return e.Line
+	}
+	panic(fmt.Sprintf("chainLine: unexpected %T", e))
+}
+
+// TestCallLinesMatchReference checks that the call lines the reference
+// compiler gives its CALL and TAILCALL instructions can be found from the
+// tree.
+func TestCallLinesMatchReference(t *testing.T) {
+	luac, err := exec.LookPath("luac5.4")
+	if err != nil {
+		t.Skip("luac5.4 is not installed")
+	}
+	files, _ := filepath.Glob("/work/shared/conformance/*.lua")
+	dir := t.TempDir()
+	own := filepath.Join(dir, "lines.lua")
+	if err := os.WriteFile(own, []byte(linesProgram), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, own)
+	header := regexp.MustCompile(`^(main|function) <`)
+	call := regexp.MustCompile(`^\s+\d+\s+\[(\d+)\]\s+(CALL|TAILCALL)\b`)
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(luac, "-l", "-o", os.DevNull, file).Output()
+		if err != nil {
+			t.Errorf("%s %s: %v", luac, file, err)
+			continue
+		}
+		var want []string // per function, the lines of its calls
+		for _, line := range strings.Split(string(out), "\n") {
+			if header.MatchString(line) {
+				want = append(want, "")
+			} else if m := call.FindStringSubmatch(line); m != nil {
+				want[len(want)-1] += m[1] + " "
+			}
+		}
+		chunk, err := Parse("@"+file, TrimFileHeader(string(src)))
+		if err != nil {
+			t.Errorf("Parse(%s): %v", file, err)
+			continue
+		}
+		var got []string
+		functionCalls := func(body *Block) {
+			lines := ""
+			walkPrune(body, func(n any) bool {
+				_, isFunc := n.(*FunctionExpr)
+				return !isFunc
+			}, func(n any) {
+				switch n.(type) {
+				case *CallExpr, *MethodCallExpr:
+					lines += fmt.Sprint(chainLine(n.(Expr)), " ")
+				}
+			})
+			got = append(got, lines)
+		}
+		functionCalls(chunk.Body)
+		for _, f := range find[*FunctionExpr](chunk.Body) {
+			functionCalls(f.Body)
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: call lines\n got  %q\n want %q", file, got, want)
 		}
 	}
 }

@@ -138,12 +138,12 @@ func (p *parser) syntaxError(msg string) {
 	if p.tok.kind != 0 {
 		msg += " near " + p.tokenText()
 	}
-	p.semanticError(msg)
+	p.errorWithoutToken(msg)
 }
 
-// semanticError stops parsing with msg at the current line, without
-// naming a token.
-func (p *parser) semanticError(msg string) {
+// errorWithoutToken stops parsing with msg at the current line, without
+// naming a token (the reference's luaK_semerror).
+func (p *parser) errorWithoutToken(msg string) {
 	panic(&Error{Chunk: p.sc.chunk, Line: p.sc.line, Msg: msg})
 }
 
@@ -315,8 +315,8 @@ func (p *parser) statement() {
 		s = &BreakStmt{Line: line}
 	case tkGoto:
 		p.next()
-		gotoLine := p.tok.line
-		s = &GotoStmt{Line: gotoLine, Label: p.checkName()}
+		nameLine := p.tok.line // read before checkName moves on
+		s = &GotoStmt{Line: nameLine, Label: p.checkName()}
 	default:
 		s = p.exprStat(line)
 	}
@@ -400,7 +400,8 @@ func (p *parser) forBody() (int, *Block) {
 
 // funcName parses "name {'.' name} [':' name]".
 func (p *parser) funcName() (Expr, bool) {
-	var target Expr = &NameExpr{Line: p.tok.line, Name: p.checkName()}
+	line := p.tok.line
+	var target Expr = &NameExpr{Line: line, Name: p.checkName()}
 	for p.tok.kind == '.' {
 		target = p.fieldSel(target)
 	}
@@ -419,7 +420,7 @@ func (p *parser) localStat(line int) *LocalStmt {
 		attrib := p.attrib()
 		if attrib == AttribClose {
 			if toClose {
-				p.semanticError("multiple to-be-closed variables in local list")
+				p.errorWithoutToken("multiple to-be-closed variables in local list")
 			}
 			toClose = true
 		}
@@ -447,7 +448,7 @@ func (p *parser) attrib() Attrib {
 	case "close":
 		return AttribClose
 	}
-	p.semanticError("unknown attribute '" + name + "'")
+	p.errorWithoutToken("unknown attribute '" + name + "'")
 	return AttribNone
 }
 
@@ -673,8 +674,8 @@ func (p *parser) primaryExp() Expr {
 // suffixedExp parses a primary expression followed by field selections,
 // indexing, calls and method calls.
 func (p *parser) suffixedExp() Expr {
-	// The reference gives every call in the chain the line where the
-	// chain starts, for its instruction and for a missing ')'.
+	// The reference reports a missing ')' of any call in the chain
+	// against the line where the chain starts.
 	line := p.tok.line
 	e := p.primaryExp()
 	for {
@@ -692,11 +693,13 @@ func (p *parser) suffixedExp() Expr {
 			p.next()
 			nameLine := p.tok.line
 			name := p.checkName()
+			argsLine := p.tok.line
 			args, endLine := p.funcArgs(line)
-			e = &MethodCallExpr{Line: line, NameLine: nameLine, Obj: e, Name: name, Args: args, EndLine: endLine}
+			e = &MethodCallExpr{Line: argsLine, NameLine: nameLine, Obj: e, Name: name, Args: args, EndLine: endLine}
 		case '(', tkString, '{':
+			argsLine := p.tok.line
 			args, endLine := p.funcArgs(line)
-			e = &CallExpr{Line: line, Fn: e, Args: args, EndLine: endLine}
+			e = &CallExpr{Line: argsLine, Fn: e, Args: args, EndLine: endLine}
 		default:
 			return e
 		}
@@ -713,8 +716,8 @@ func (p *parser) fieldSel(obj Expr) Expr {
 }
 
 // funcArgs parses call arguments: "(exprs)", a constructor or a string,
-// for a call that starts at line. It returns them with the line of their
-// last token.
+// for a call whose chain of suffixes starts at line. It returns them with
+// the line of their last token.
 func (p *parser) funcArgs(line int) ([]Expr, int) {
 	switch p.tok.kind {
 	case '(':

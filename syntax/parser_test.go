@@ -269,3 +269,26 @@ func TestParseNumberLiterals(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+func TestTrimFileHeader(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"x = 1", "x = 1"},
+		{"#!/usr/bin/lua\nx = 1", "\nx = 1"},
+		{"# comment only", "\n"},
+		{"\xEF\xBB\xBFx = 1", "x = 1"},
+		{"\xEF\xBB\xBF#!lua\r\nx = 1", "\nx = 1"},
+		{"\xEF\xBBx = 1", "\xEF = 1"}, // the bytes read to check a partial mark are lost
+		{"\xEFx = 1", "\xEF = 1"},
+		{" #x", " #x"},
+	}
+	for _, test := range tests {
+		if got := TrimFileHeader(test.src); got != test.want {
+			t.Errorf("TrimFileHeader(%q) = %q, want %q", test.src, got, test.want)
+		}
+	}
+	// Line numbers stay those of the file.
+	_, err := Parse("@script.lua", TrimFileHeader("#!/usr/bin/env lua\nx ="))
+	if err == nil || err.Error() != "script.lua:2: unexpected symbol near <eof>" {
+		t.Errorf("error %v", err)
+	}
+}

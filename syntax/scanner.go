@@ -213,8 +213,7 @@ func (sc *scanner) scan(t *lexeme) {
 		case '[':
 			level := sc.skipSep()
 			if level >= 0 {
-				sc.pos++
-				t.s = strings.Clone(sc.readLong(level, "string", sc.line))
+				t.s = strings.Clone(sc.readLong(level, "string"))
 				kind = tkString
 			} else if level == -2 {
 				sc.errorNear("invalid long string delimiter", src[start:sc.pos])
@@ -305,8 +304,7 @@ func (sc *scanner) skipComment() {
 	sc.pos += 2
 	if sc.pos < len(src) && src[sc.pos] == '[' {
 		if level := sc.skipSep(); level >= 0 {
-			sc.pos++
-			sc.readLong(level, "comment", sc.line)
+			sc.readLong(level, "comment")
 			return
 		}
 		// Not a long bracket: what was read belongs to a short comment.
@@ -316,14 +314,12 @@ func (sc *scanner) skipComment() {
 	}
 }
 
-// skipSep reads the '[' or ']' at pos and the '='s after it. If the same
-// bracket follows, it returns the number of '='s (the level) and stops on
-// that second bracket. Otherwise it returns -1 for a lone bracket and -2
-// for brackets with '='s (an invalid delimiter where a string was expected),
-// and stops after what it read.
+// skipSep reads the '[' at pos and the '='s after it. If another '['
+// follows, it consumes it too and returns the number of '='s (the level of
+// a long bracket). Otherwise it returns -1 for a lone '[' and -2 for '['
+// with '='s (an invalid delimiter where a string was expected).
 func (sc *scanner) skipSep() int {
 	src := sc.src
-	bracket := src[sc.pos]
 	sc.pos++
 	level := 0
 	for sc.pos < len(src) && src[sc.pos] == '=' {
@@ -331,7 +327,8 @@ func (sc *scanner) skipSep() int {
 		level++
 	}
 	switch {
-	case sc.pos < len(src) && src[sc.pos] == bracket:
+	case sc.pos < len(src) && src[sc.pos] == '[':
+		sc.pos++
 		return level
 	case level == 0:
 		return -1
@@ -339,12 +336,12 @@ func (sc *scanner) skipSep() int {
 	return -2
 }
 
-// readLong reads a long string or comment whose opening bracket of the
-// given level ends at pos and returns its contents. A first line break is
-// dropped; every line break becomes "\n". startLine is for the error
-// message.
-func (sc *scanner) readLong(level int, what string, startLine int) string {
+// readLong reads a long string or comment after its opening bracket of
+// the given level and returns its contents. A first line break is
+// dropped; every line break becomes "\n".
+func (sc *scanner) readLong(level int, what string) string {
 	src := sc.src
+	startLine := sc.line
 	if sc.pos < len(src) && (src[sc.pos] == '\n' || src[sc.pos] == '\r') {
 		sc.newline()
 	}

@@ -14,6 +14,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,9 +64,16 @@ func run(argv []string) int {
 		s.Registry().SetStr("LUA_NOENV", lua.True)
 	}
 	lib.OpenAll(s)
+	defer closeState(s)
 	s.SetGlobal("arg", argTable(argv, opts.script).Value())
 
 	in := &interpreter{s: s, progname: progname, stderr: os.Stderr}
+	// lua.c runs its programs with the collector in generational mode,
+	// which collectgarbage reports.
+	if _, err := s.Call(s.GetGlobal("collectgarbage"), lua.String("generational")); err != nil {
+		in.report(err)
+		return 1
+	}
 	if !opts.noEnv && !in.runInit() {
 		return 1
 	}
@@ -225,10 +233,16 @@ func (in *interpreter) call(fn lua.Value, args ...lua.Value) ([]lua.Value, error
 }
 
 // report prints err (if any) on standard error, prefixed by the program
-// name outside the REPL, and tells whether there was none.
+// name outside the REPL, and tells whether there was none. An os.exit that
+// could not end the process itself (GOOS=js) ends it here.
 func (in *interpreter) report(err error) bool {
 	if err == nil {
 		return true
+	}
+	var exit *lib.ExitError
+	if errors.As(err, &exit) {
+		closeState(in.s)
+		os.Exit(exit.Code)
 	}
 	flush(in.s.Stdout) // what the program printed comes before its error
 	if in.progname != "" {
@@ -236,6 +250,13 @@ func (in *interpreter) report(err error) bool {
 	}
 	fmt.Fprintf(in.stderr, "%s\n", err.Error())
 	return false
+}
+
+// closeState ends s as lua_close does: pending finalizers run, then every
+// open file and standard output are flushed.
+func closeState(s *lua.State) {
+	s.Close()
+	lib.FlushAll(s)
 }
 
 func first(vs []lua.Value) lua.Value {

@@ -114,6 +114,9 @@ var cliCases = []cliCase{
 	{name: "warnings off", args: []string{"-e", "warn('not shown')"}},
 	{name: "-W", args: []string{"-W", "-e", "warn('shown ', 'twice') warn('@off') warn('hidden')"}},
 	{name: "warn control", args: []string{"warn.lua"}},
+	{name: "finalizers run at exit", args: []string{"-e", "setmetatable({}, {__gc = function() print('finalized') end}) print('end of chunk')"}},
+	{name: "finalizers run after an error", args: []string{"-e", "x = setmetatable({}, {__gc = function() print('finalized') end}) error('e')"}},
+	{name: "collector in generational mode", args: []string{"-e", "print(collectgarbage('incremental'), collectgarbage('incremental'))"}},
 	{name: "binary chunk file", stdin: "", args: []string{"-e", "local f = io.open('chunk.out', 'wb') f:write(string.dump(load('print(\"from binary\")'))) f:close()", "-e", "dofile('chunk.out')"}},
 }
 

@@ -24,6 +24,9 @@ func (in *interpreter) repl() {
 		if err == io.EOF {
 			break
 		}
+		if err == errInterrupted {
+			continue
+		}
 		if err == nil {
 			var res []lua.Value
 			if res, err = in.call(fn); err == nil {
@@ -38,11 +41,11 @@ func (in *interpreter) repl() {
 }
 
 // loadLine reads and compiles one complete input (lua.c's loadline); io.EOF
-// means there is no more input.
+// means there is no more input, errInterrupted that the user dropped it.
 func (in *interpreter) loadLine(lines lineReader) (lua.Value, error) {
 	line, err := in.readLine(lines, true)
 	if err != nil {
-		return lua.Nil, io.EOF
+		return lua.Nil, err
 	}
 	if fn, err := in.s.Load("return "+line+";", "=stdin", "bt"); err == nil {
 		return fn, nil
@@ -53,7 +56,10 @@ func (in *interpreter) loadLine(lines lineReader) (lua.Value, error) {
 			return fn, err
 		}
 		more, rerr := in.readLine(lines, false)
-		if rerr != nil {
+		if rerr == errInterrupted {
+			return lua.Nil, rerr
+		}
+		if rerr != nil { // the input ended inside the statement
 			return fn, err
 		}
 		line += "\n" + more
@@ -68,12 +74,16 @@ func incomplete(err error) bool {
 
 // readLine reads a line with the prompt _PROMPT (first line) or _PROMPT2
 // (continuation lines). A first line "=expr" means "return expr", as in
-// Lua 5.2.
+// Lua 5.2. The error is errInterrupted or, when the input cannot be read
+// further, io.EOF.
 func (in *interpreter) readLine(lines lineReader, firstLine bool) (string, error) {
 	flush(in.s.Stdout)
 	line, err := lines.readLine(in.prompt(firstLine))
-	if err != nil {
+	if err == errInterrupted {
 		return "", err
+	}
+	if err != nil {
+		return "", io.EOF
 	}
 	if firstLine && strings.HasPrefix(line, "=") {
 		line = "return " + line[1:]

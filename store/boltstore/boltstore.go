@@ -4,11 +4,13 @@ package boltstore
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/luawasm/luawasm/store"
 )
@@ -56,6 +58,9 @@ func Open(path string, opts *Options) (*Store, error) {
 		NoSync:       opts.NoSync,
 		FreelistType: bolt.FreelistMapType,
 	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("boltstore: open %s: %w (the file is in use by another process)", path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}

@@ -1,0 +1,258 @@
+package query
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/luawasm/luawasm/lua"
+)
+
+// Query runs spec over collection, using the collection's indexes where
+// they help. Reads are raw (no metamethods) and nothing is written.
+func (cat *Catalog) Query(collection *lua.Table, spec Spec) (*Result, error) {
+	if collection == nil {
+		return nil, fmt.Errorf("cannot query: the collection is not a table")
+	}
+	r, err := compileSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	p := cat.plan(collection, r)
+	x := &run{coll: collection, r: r, p: p, res: &Result{Plan: p.explain(r, cat.indexes(collection))}}
+	switch {
+	case r.count:
+		x.count()
+	case p.ordered:
+		x.stream()
+	default:
+		x.sortRows()
+	}
+	if !r.count {
+		x.res.Count = len(x.res.Rows)
+	}
+	return x.res, nil
+}
+
+// A run is one execution of a plan.
+type run struct {
+	coll *lua.Table
+	r    *request
+	p    *plan
+	res  *Result
+	skip int // rows still to skip for the offset
+}
+
+// matches applies the conditions the access did not answer.
+func (x *run) matches(rec *lua.Table) bool { return x.r.matches(rec, x.p.c, x.p.anyDone) }
+
+// each calls fn for each candidate record of a until fn returns false, and
+// reports whether it went to the end.
+func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool {
+	switch a.kind {
+	case accScan:
+		for key, rec := range records(x.coll) {
+			x.res.Examined++
+			if !fn(key, rec) {
+				return false
+			}
+		}
+		return true
+	case accRange, accOrder:
+		return a.ix.walk(a.spans, a.desc, func(e entry) bool {
+			x.res.Examined++
+			rec := x.coll.Get(e.key).AsTable()
+			return rec == nil || fn(e.key, rec)
+		})
+	case accHash:
+		for _, v := range hashValues(a.c) {
+			b, _ := a.ix.buckets.get(v)
+			for _, key := range b.keys {
+				x.res.Examined++
+				rec := x.coll.Get(key).AsTable()
+				if rec != nil && !fn(key, rec) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	var seen keyMap[struct{}]
+	for _, part := range a.parts {
+		more := x.each(part, func(key lua.Value, rec *lua.Table) bool {
+			if _, dup := seen.get(key); dup {
+				return true
+			}
+			seen.set(key, struct{}{})
+			return fn(key, rec)
+		})
+		if !more {
+			return false
+		}
+	}
+	return true
+}
+
+// count counts the matches. When the access answers every condition, it
+// counts index entries without reading the records.
+func (x *run) count() {
+	p := x.p
+	exact := len(x.r.all) == 1 && x.r.all[0] == p.c && len(x.r.any) == 0
+	switch {
+	case exact && p.kind == accHash:
+		x.res.Count = p.ix.hashCount(p.c)
+		x.res.Examined = len(hashValues(p.c))
+	case exact && p.kind == accRange:
+		x.res.Count = p.ix.countSpans(p.spans, math.MaxInt)
+		x.res.Examined = x.res.Count
+	default:
+		x.each(&p.access, func(_ lua.Value, rec *lua.Table) bool {
+			if x.matches(rec) {
+				x.res.Count++
+			}
+			return true
+		})
+	}
+}
+
+// stream takes the rows in the order the access yields them, stopping as
+// soon as it has offset+limit. A walk of the sorted field's index misses
+// the records without that field, which come last: a scan finds them if
+// the walk ended short of the limit.
+func (x *run) stream() {
+	x.skip = x.r.offset
+	complete := x.each(&x.p.access, func(key lua.Value, rec *lua.Table) bool {
+		return !x.matches(rec) || x.emit(key, rec)
+	})
+	if complete && x.p.kind == accOrder {
+		tail := x.newTopK(x.skip+x.r.limit-len(x.res.Rows), nil)
+		x.each(&access{kind: accScan}, func(key lua.Value, rec *lua.Table) bool {
+			if classOf(x.r.sortPath.lookup(rec)) == classNone && x.matches(rec) {
+				tail.add(ranked{key: key, rec: rec})
+			}
+			return true
+		})
+		for _, row := range tail.sorted() {
+			if !x.emit(row.key, row.rec) {
+				break
+			}
+		}
+	}
+}
+
+// emit adds a row after the offset, and reports whether more are wanted.
+func (x *run) emit(key lua.Value, rec *lua.Table) bool {
+	if x.skip > 0 {
+		x.skip--
+		return true
+	}
+	x.res.Rows = append(x.res.Rows, Row{key, rec})
+	return len(x.res.Rows) < x.r.limit
+}
+
+// sortRows keeps the first offset+limit matches in the requested order
+// (the sort field's, or the keys') while reading every candidate.
+func (x *run) sortRows() {
+	want := x.r.offset + x.r.limit
+	if want < 0 { // overflow
+		want = math.MaxInt
+	}
+	top := x.newTopK(want, x.r.sortPath)
+	x.each(&x.p.access, func(key lua.Value, rec *lua.Table) bool {
+		if x.matches(rec) {
+			row := ranked{key: key, rec: rec}
+			if x.r.sortPath != nil {
+				row.sv = x.r.sortPath.lookup(rec)
+			}
+			top.add(row)
+		}
+		return true
+	})
+	x.skip = x.r.offset
+	for _, row := range top.sorted() {
+		x.emit(row.key, row.rec)
+	}
+}
+
+// A ranked row carries the value it is sorted by.
+type ranked struct {
+	key lua.Value
+	rec *lua.Table
+	sv  lua.Value
+}
+
+// topK keeps the k least rows seen in a max-heap.
+type topK struct {
+	k    int
+	cmp  func(a, b ranked) int
+	heap []ranked
+}
+
+// newTopK returns a topK ordering rows by sortPath's value (see Sort), or
+// by key when sortPath is nil.
+func (x *run) newTopK(k int, sortPath path) *topK {
+	cmp := func(a, b ranked) int { return compareKeys(a.key, b.key) }
+	if sortPath != nil {
+		desc := x.r.desc
+		cmp = func(a, b ranked) int {
+			aNone, bNone := classOf(a.sv) == classNone, classOf(b.sv) == classNone
+			switch {
+			case aNone && bNone:
+				return compareKeys(a.key, b.key)
+			case aNone:
+				return 1
+			case bNone:
+				return -1
+			}
+			c := compareValues(a.sv, b.sv)
+			if c == 0 {
+				c = compareKeys(a.key, b.key)
+			}
+			if desc {
+				c = -c
+			}
+			return c
+		}
+	}
+	return &topK{k: k, cmp: cmp}
+}
+
+func (t *topK) add(row ranked) {
+	h := t.heap
+	if len(h) < t.k {
+		h = append(h, row)
+		for i := len(h) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if t.cmp(h[parent], h[i]) >= 0 {
+				break
+			}
+			h[parent], h[i] = h[i], h[parent]
+			i = parent
+		}
+		t.heap = h
+		return
+	}
+	if t.k == 0 || t.cmp(row, h[0]) >= 0 {
+		return
+	}
+	h[0] = row
+	for i := 0; ; {
+		largest := i
+		for _, child := range [2]int{2*i + 1, 2*i + 2} {
+			if child < len(h) && t.cmp(h[child], h[largest]) > 0 {
+				largest = child
+			}
+		}
+		if largest == i {
+			break
+		}
+		h[i], h[largest] = h[largest], h[i]
+		i = largest
+	}
+}
+
+// sorted returns the kept rows in order.
+func (t *topK) sorted() []ranked {
+	slices.SortFunc(t.heap, t.cmp)
+	return t.heap
+}

@@ -1,0 +1,251 @@
+package query
+
+import (
+	"fmt"
+
+	"github.com/google/btree"
+
+	"github.com/luawasm/luawasm/lua"
+)
+
+// A Kind is an index kind.
+type Kind string
+
+const (
+	// KindBTree orders the records by the field's value (then by key): it
+	// answers = < <= > >= between startsWith in, and sorted output.
+	KindBTree Kind = "btree"
+	// KindHash maps each value of the field to its records: it answers = and in.
+	KindHash Kind = "hash"
+)
+
+// An IndexDef is what defines an index, and all that persistence stores of
+// it: indexes are rebuilt from the collection when it is loaded.
+type IndexDef struct {
+	Collection string // the collection's name, for messages and persistence
+	Field      string // a field path: "score", "address.city"
+	Kind       Kind
+}
+
+func (d IndexDef) String() string {
+	return fmt.Sprintf("%s index on %s.%s", d.Kind, d.Collection, d.Field)
+}
+
+// An Index holds, for the records of one collection whose field holds a
+// field value (a number other than NaN, a string or a boolean), that value
+// and the record's key.
+//
+// Each index keeps a reverse map from record key to the value it indexed,
+// so that when a record changes (or goes) its old entry can be found
+// without the old record, which the write has already overwritten.
+type Index struct {
+	def    IndexDef
+	path   path
+	values keyMap[lua.Value] // record key -> indexed value
+
+	tree    *btree.BTreeG[entry] // KindBTree
+	buckets keyMap[bucket]       // KindHash: field value -> record keys
+}
+
+// Def returns the index's definition.
+func (ix *Index) Def() IndexDef { return ix.def }
+
+// Len returns the number of records in the index.
+func (ix *Index) Len() int { return ix.values.len() }
+
+// answers reports whether ix can produce the records matching op.
+func (ix *Index) answers(op Op) bool {
+	switch ix.def.Kind {
+	case KindHash:
+		return op == OpEq || op == OpIn
+	case KindBTree:
+		switch op {
+		case OpEq, OpIn, OpLt, OpLe, OpGt, OpGe, OpBetween, OpStartsWith:
+			return true
+		}
+	}
+	return false
+}
+
+// btreeDegree is the B-tree's branching factor: 32 built and searched
+// fastest among 8..64 (see the package documentation).
+const btreeDegree = 32
+
+func newIndex(def IndexDef, p path) *Index {
+	ix := &Index{def: def, path: p}
+	if def.Kind == KindBTree {
+		ix.tree = btree.NewG(btreeDegree, entryLess)
+	}
+	return ix
+}
+
+// build indexes every record of coll.
+func (ix *Index) build(coll *lua.Table) {
+	for k, v := range records(coll) {
+		ix.insert(k, ix.path.lookup(v))
+	}
+}
+
+// update re-reads the record at key (nil when deleted) and moves its entry.
+func (ix *Index) update(key lua.Value, rec *lua.Table) {
+	v := lua.Nil
+	if rec != nil {
+		v = ix.path.lookup(rec)
+	}
+	old, had := ix.values.get(key)
+	if had && classOf(v) != classNone && equalValues(old, v) {
+		return
+	}
+	if had {
+		ix.remove(key, old)
+	}
+	ix.insert(key, v)
+}
+
+// insert adds the record at key whose field holds v, if v is a field value.
+func (ix *Index) insert(key, v lua.Value) {
+	if classOf(v) == classNone {
+		return
+	}
+	ix.values.set(key, v)
+	switch ix.def.Kind {
+	case KindBTree:
+		ix.tree.ReplaceOrInsert(entry{v, key})
+	case KindHash:
+		b, _ := ix.buckets.get(v)
+		b.add(key)
+		ix.buckets.set(v, b)
+	}
+}
+
+// remove drops the entry of the record at key, which indexed v.
+func (ix *Index) remove(key, v lua.Value) {
+	ix.values.delete(key)
+	switch ix.def.Kind {
+	case KindBTree:
+		ix.tree.Delete(entry{v, key})
+	case KindHash:
+		b, _ := ix.buckets.get(v)
+		if b.remove(key) {
+			ix.buckets.set(v, b)
+		} else {
+			ix.buckets.delete(v)
+		}
+	}
+}
+
+// An entry is one record in a B-tree: its field value and key. Entries are
+// ordered by value, then key, so that equal values keep a stable order.
+type entry struct{ v, key lua.Value }
+
+func entryLess(a, b entry) bool {
+	if c := compareValues(a.v, b.v); c != 0 {
+		return c < 0
+	}
+	return compareKeys(a.key, b.key) < 0
+}
+
+// A bucket holds the keys of the records sharing one value in a hash
+// index, in no particular order. A large bucket also maps each key to its
+// position, so that removing a record stays O(1) when thousands share a
+// value (a status field).
+type bucket struct {
+	keys []lua.Value
+	pos  *keyMap[int32]
+}
+
+// bucketMapMin is the size from which a bucket keeps a position map: below
+// it, a linear search is as fast and costs no memory.
+const bucketMapMin = 32
+
+func (b *bucket) add(key lua.Value) {
+	if b.pos != nil {
+		b.pos.set(key, int32(len(b.keys)))
+	}
+	b.keys = append(b.keys, key)
+	if b.pos == nil && len(b.keys) >= bucketMapMin {
+		b.pos = new(keyMap[int32])
+		for i, k := range b.keys {
+			b.pos.set(k, int32(i))
+		}
+	}
+}
+
+// remove drops key from b and reports whether b still holds any key.
+func (b *bucket) remove(key lua.Value) bool {
+	i := -1
+	if b.pos != nil {
+		if p, ok := b.pos.get(key); ok {
+			i = int(p)
+			b.pos.delete(key)
+		}
+	} else {
+		for j, k := range b.keys {
+			if lua.RawEqual(k, key) {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
+		return len(b.keys) > 0
+	}
+	last := len(b.keys) - 1
+	if i != last {
+		b.keys[i] = b.keys[last]
+		if b.pos != nil {
+			b.pos.set(b.keys[i], int32(i))
+		}
+	}
+	b.keys[last] = lua.Nil
+	b.keys = b.keys[:last]
+	return last > 0
+}
+
+// walk calls fn for each entry in spans, backwards when desc, until fn
+// returns false; it reports whether the walk went to the end.
+func (ix *Index) walk(spans []span, desc bool, fn func(entry) bool) bool {
+	more := true
+	visit := func(e entry) bool {
+		more = fn(e)
+		return more
+	}
+	if desc {
+		for i := len(spans) - 1; i >= 0 && more; i-- {
+			ix.tree.DescendRange(spans[i].hi, spans[i].lo, visit)
+		}
+	} else {
+		for i := 0; i < len(spans) && more; i++ {
+			ix.tree.AscendRange(spans[i].lo, spans[i].hi, visit)
+		}
+	}
+	return more
+}
+
+// countSpans counts the entries in spans, stopping at limit.
+func (ix *Index) countSpans(spans []span, limit int) int {
+	n := 0
+	ix.walk(spans, false, func(entry) bool {
+		n++
+		return n < limit
+	})
+	return n
+}
+
+// hashValues returns the values a hash lookup for c fetches.
+func hashValues(c *cond) []lua.Value {
+	if c.op == OpIn {
+		return c.vals
+	}
+	return []lua.Value{c.val}
+}
+
+// hashCount returns the number of records a hash lookup for c yields.
+func (ix *Index) hashCount(c *cond) int {
+	n := 0
+	for _, v := range hashValues(c) {
+		b, _ := ix.buckets.get(v)
+		n += len(b.keys)
+	}
+	return n
+}
