@@ -3,9 +3,10 @@ module github.com/luawasm/luawasm
 go 1.26.0
 
 require (
-	github.com/golang/snappy v1.0.0 // indirect
-	github.com/google/btree v1.1.3 // indirect
-	go.etcd.io/bbolt v1.5.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/term v0.47.0 // indirect
+	github.com/golang/snappy v1.0.0
+	github.com/google/btree v1.1.3
+	go.etcd.io/bbolt v1.5.0
+	golang.org/x/term v0.47.0
 )
+
+require golang.org/x/sys v0.49.0 // indirect

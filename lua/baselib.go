@@ -122,7 +122,7 @@ func baseSetmetatable(t *Thread, args []Value) ([]Value, error) {
 // finalization when the metatable has __gc.
 func (s *State) setTableMeta(tb, mt *Table) {
 	tb.meta = mt
-	if mt != nil && mt.GetStr("__gc").p != nil {
+	if mt != nil && fastTM(mt, tmGC).p != nil {
 		s.markForFinalization(tb)
 	}
 }

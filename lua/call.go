@@ -1,6 +1,9 @@
 package lua
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Calls and returns. A call places the function and its arguments in
 // consecutive stack slots; the callee's results replace them from the
@@ -76,16 +79,22 @@ func (t *Thread) precallLua(fnIdx, nargs, nresults int, cl *LuaFunction) (*callI
 // its results from fnIdx on (nresults of them, or all with t.top after
 // them when nresults < 0). Errors come back processed at their raise point.
 func (t *Thread) callGo(fnIdx, nargs, nresults int, g *GoFunction) error {
-	ci := t.pushCI()
-	ci.fn = t.stack[fnIdx]
+	ci := t.ci.next
+	if ci == nil {
+		ci = &callInfo{prev: t.ci}
+		t.ci.next = ci
+	}
+	ci.fn = Value{p: unsafe.Pointer(g)}
 	ci.lf = nil
 	ci.flags = ciGo
 	ci.funcIdx = fnIdx
 	ci.base = fnIdx + 1
-	ci.top = fnIdx + 1 + nargs
+	top := fnIdx + 1 + nargs
+	ci.top = top
 	ci.nresults = nresults
-	t.top = ci.top
-	rets, err := g.Fn(t, t.stack[fnIdx+1:ci.top:ci.top])
+	t.ci = ci
+	t.top = top
+	rets, err := g.Fn(t, t.stack[fnIdx+1:top:top])
 	if err != nil {
 		e := t.goError(err)
 		t.processError(e)
@@ -93,6 +102,15 @@ func (t *Thread) callGo(fnIdx, nargs, nresults int, g *GoFunction) error {
 		return e
 	}
 	t.ci = ci.prev
+	if nresults == 1 {
+		v := Nil
+		if len(rets) > 0 {
+			v = rets[0]
+		}
+		t.stack[fnIdx] = v
+		t.top = fnIdx + 1
+		return nil
+	}
 	return t.placeResults(fnIdx, rets, nresults)
 }
 

@@ -271,6 +271,50 @@ func (t *Table) findConstProbe(key *stringObject) (*node, bool) {
 	}
 }
 
+// constSlot returns the slot of a constant string key when its home slot
+// holds it (found) or is empty (the slot where it would be inserted), or
+// nil when the general path must decide.
+func (t *Table) constSlot(key *stringObject) (nd *node, found bool) {
+	mask := len(t.nodes) - 1
+	if mask < 0 {
+		return nil, false
+	}
+	nd = &t.nodes[int(key.hash)&mask]
+	if nd.key.p == unsafe.Pointer(key) {
+		return nd, true
+	}
+	if nd.key.p == nil {
+		return nd, false
+	}
+	return nil, false
+}
+
+// intNode returns the node of integer key i when it is in its home slot,
+// or nil.
+func (t *Table) intNode(i uint64) *node {
+	mask := len(t.nodes) - 1
+	if mask < 0 {
+		return nil
+	}
+	nd := &t.nodes[int(mixInt(i))&mask]
+	if nd.key.p == pInt && nd.key.n == i {
+		return nd
+	}
+	return nil
+}
+
+// hasRoom reports whether one more key fits in the hash part without a rehash.
+func (t *Table) hasRoom() bool { return (t.used+1)*4 <= len(t.nodes)*3 }
+
+// insertNode stores a new key in the empty slot nd (found by constSlot
+// with room checked), a write path of the exec loop's fast paths.
+func (t *Table) insertNode(nd *node, key, v Value) {
+	t.flags = 0
+	nd.key = key
+	nd.val = v
+	t.used++
+}
+
 // setNode and setArr are the write paths of the exec loop's fast paths
 // (with setHash and SetInt, the only writes to table entries).
 func (t *Table) setNode(nd *node, v Value) {

@@ -148,6 +148,9 @@ newframe:
 							*regAt(base, ins.A()) = v
 							continue
 						}
+					} else if nd := tb.intNode(rc.n); nd != nil && nd.val.p != nil {
+						*regAt(base, ins.A()) = nd.val
+						continue
 					}
 				}
 			case compile.OP_GETI:
@@ -159,6 +162,9 @@ newframe:
 							*regAt(base, ins.A()) = v
 							continue
 						}
+					} else if nd := tb.intNode(uint64(c)); nd != nil && nd.val.p != nil {
+						*regAt(base, ins.A()) = nd.val
+						continue
 					}
 				}
 			case compile.OP_GETFIELD:
@@ -218,14 +224,19 @@ newframe:
 				key := *regAt(base, ins.B())
 				if tv.p != nil && *(*kind)(tv.p) == kindTable && key.p == pInt {
 					tb := (*Table)(tv.p)
-					if uint64(key.n-1) < uint64(len(tb.arr)) && (tb.meta == nil || tb.arr[key.n-1].p != nil) {
-						var v Value
-						if ins.K() {
-							v = *regAt(k, ins.C())
-						} else {
-							v = *regAt(base, ins.C())
+					var v Value
+					if ins.K() {
+						v = *regAt(k, ins.C())
+					} else {
+						v = *regAt(base, ins.C())
+					}
+					if uint64(key.n-1) < uint64(len(tb.arr)) {
+						if tb.meta == nil || tb.arr[key.n-1].p != nil {
+							tb.setArr(int(key.n-1), v)
+							continue
 						}
-						tb.setArr(int(key.n-1), v)
+					} else if nd := tb.intNode(key.n); nd != nil && nd.val.p != nil {
+						tb.setNode(nd, v)
 						continue
 					}
 				}
@@ -248,15 +259,23 @@ newframe:
 				tv := *regAt(base, ins.A())
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
-					if nd, _ := tb.findConst((*stringObject)(regAt(k, ins.B()).p)); nd != nil && nd.val.p != nil {
-						var v Value
-						if ins.K() {
-							v = *regAt(k, ins.C())
-						} else {
-							v = *regAt(base, ins.C())
+					key := regAt(k, ins.B())
+					var v Value
+					if ins.K() {
+						v = *regAt(k, ins.C())
+					} else {
+						v = *regAt(base, ins.C())
+					}
+					if nd, sure := tb.findConst((*stringObject)(key.p)); nd != nil {
+						if nd.val.p != nil || tb.meta == nil {
+							tb.setNode(nd, v)
+							continue
 						}
-						tb.setNode(nd, v)
-						continue
+					} else if sure && tb.meta == nil && v.p != nil {
+						if nd, _ := tb.constSlot((*stringObject)(key.p)); nd != nil && tb.hasRoom() {
+							tb.insertNode(nd, *key, v)
+							continue
+						}
 					}
 				}
 
@@ -639,9 +658,24 @@ newframe:
 					}
 					continue newframe
 				}
+				if fn.p != nil && *(*kind)(fn.p) == kindGoFunction && (*GoFunction)(fn.p).special == spNone {
+					ra := ci.base + ins.A()
+					nargs := ins.B() - 1
+					if nargs < 0 {
+						nargs = t.top - ra - 1
+					}
+					ci.pc = pc
+					if err = t.callGo(ra, nargs, ins.C()-1, (*GoFunction)(fn.p)); err != nil {
+						goto onError
+					}
+					continue newframe
+				}
 
 			case compile.OP_RETURN:
-				if !ins.K() && ci.flags&^ciTail == 0 {
+				if ci.flags&^ciTail == 0 && (!ins.K() || len(t.tbc) == 0 || t.tbc[len(t.tbc)-1] < ci.base) {
+					if ins.K() {
+						t.closeUpvals(ci.base)
+					}
 					ra := ci.base + ins.A()
 					n := ins.B() - 1
 					if n < 0 {
@@ -705,6 +739,32 @@ newframe:
 					break
 				}
 				continue
+			case compile.OP_FORPREP:
+				init, limit, step := *regAt(base, ins.A()), *regAt(base, ins.A()+1), *regAt(base, ins.A()+2)
+				if init.p == pInt && limit.p == pInt && step.p == pInt && step.n != 0 {
+					// Integer loop: the limit slot becomes the iteration count.
+					i0, lim, st := int64(init.n), int64(limit.n), int64(step.n)
+					*regAt(base, ins.A()+3) = init
+					var count uint64
+					if st > 0 {
+						if i0 > lim {
+							pc += ins.Bx() + 1
+							continue
+						}
+						count = uint64(lim) - uint64(i0)
+						if st != 1 {
+							count /= uint64(st)
+						}
+					} else {
+						if i0 < lim {
+							pc += ins.Bx() + 1
+							continue
+						}
+						count = (uint64(i0) - uint64(lim)) / (uint64(-(st + 1)) + 1)
+					}
+					regAt(base, ins.A()+1).n = count
+					continue
+				}
 			case compile.OP_TFORCALL:
 				ra := regAt(base, ins.A())
 				fn := *ra

@@ -305,7 +305,7 @@ func (p *plan) explain(r *request, ixs []*Index) string {
 		}
 		filters = append(filters, "any("+strings.Join(parts, ", ")+")")
 	}
-	if len(filters) > 0 {
+	if len(filters) > 0 && p.kind != accScan {
 		b.WriteString("; filter ")
 		b.WriteString(strings.Join(filters, ", "))
 	}
@@ -331,14 +331,21 @@ func (a *access) explain(r *request, ixs []*Index) string {
 			for _, ix := range ixs {
 				if ix.def.Field == c.field {
 					reason = string(c.op)
+					if ix.answers(c.op) {
+						reason = ""
+						break
+					}
 				}
 			}
-			if !seen[reason] {
+			if reason != "" && !seen[reason] {
 				seen[reason] = true
 				reasons = append(reasons, reason)
 			}
 		}
-		if len(reasons) == 0 {
+		switch {
+		case len(reasons) == 0 && len(r.all)+len(r.any) > 0:
+			return "full scan (cheaper than the indexes)"
+		case len(reasons) == 0:
 			return "full scan"
 		}
 		return "full scan (" + strings.Join(reasons, ", ") + ")"

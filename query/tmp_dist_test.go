@@ -34,7 +34,8 @@ func TestTmpDist(t *testing.T) {
 				for _, w := range []string{"(", "[", "\""} {
 					p, _, _ = strings.Cut(p, w)
 				}
-				f := strings.Fields(p); kinds[strings.Join(f[:min(2, len(f))], " ")]++
+				f := strings.Fields(p)
+				kinds[strings.Join(f[:min(2, len(f))], " ")]++
 			}
 		}
 	}

@@ -34,6 +34,7 @@ package store
 // produce, is rejected before anything is allocated for it).
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -117,7 +118,9 @@ func appendChecksum(rec []byte, start int) []byte {
 // An uncompressed value is returned as a subslice of rec, without copying.
 func DecodeRecord(key, rec []byte) ([]byte, error) {
 	fail := func(err error, format string, args ...any) ([]byte, error) {
-		return nil, &RecordError{Key: key, Err: err, Detail: fmt.Sprintf(format, args...)}
+		// The key is copied: a backend's may be valid only during a Scan
+		// callback, and the error may be reported after it.
+		return nil, &RecordError{Key: bytes.Clone(key), Err: err, Detail: fmt.Sprintf(format, args...)}
 	}
 	if len(rec) < minRecordSize {
 		return fail(ErrTruncated, "truncated: %d bytes, shorter than any record", len(rec))

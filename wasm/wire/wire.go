@@ -1,0 +1,427 @@
+// Package wire is the byte format in which values cross between the Go
+// engine and its JavaScript host.
+//
+// Crossing the syscall/js boundary costs a call per property, so a Lua
+// table is not built as a JS object from Go: Go writes the whole value into
+// one byte slice, JS copies it out once and decodes it (js/wire.js is the
+// other half; the two must change together). Scalars cross as JS primitives
+// and never reach this package.
+//
+// A value is a tag byte and its payload; lengths and ids are unsigned
+// LEB128 varints, numbers little-endian:
+//
+//	Nil, False, True          no payload
+//	Int32                     4 bytes: a Lua integer
+//	Int53                     8 bytes: a Lua integer held as a float64 (JS safe integers)
+//	Int64                     8 bytes: a Lua integer (JS BigInt, and Go integers beyond 2^53)
+//	Float                     8 bytes: a float64
+//	String, Bytes             len, bytes (Bytes comes from a JS Uint8Array)
+//	Array                     n, n values: a Lua sequence 1..n / a JS array
+//	Object                    n, n (key, value) pairs
+//	Ref                       index: the index-th Array or Object of this message
+//	                          (in the order they started), for shared parts and cycles
+//	LuaRef                    handle, kind: a Lua function, userdata or thread held by Go
+//	JSFunc                    id: a JS function held by the host
+//
+// Arrays and Objects are numbered as they start, before their contents, so
+// a cycle refers back to a container that is still being written.
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+
+	"github.com/luawasm/luawasm/lua"
+)
+
+// Tags of the wire format.
+const (
+	TagNil byte = iota
+	TagFalse
+	TagTrue
+	TagInt32
+	TagInt53
+	TagInt64
+	TagFloat
+	TagString
+	TagBytes
+	TagArray
+	TagObject
+	TagRef
+	TagLuaRef
+	TagJSFunc
+)
+
+// Kinds of a LuaRef, so that JS can tell a callable function from an
+// opaque value without asking Go.
+const (
+	RefFunction byte = iota
+	RefUserdata
+	RefThread
+)
+
+// MaxDepth bounds the nesting of containers in one message, so that neither
+// side's recursion overflows its stack.
+const MaxDepth = 200
+
+// ErrTooDeep is returned for values nested more than MaxDepth levels.
+var ErrTooDeep = errors.New("value too deeply nested to convert")
+
+// An Encoder writes Lua values. Its Hold function gives Go-held values
+// (functions, userdata, threads) a handle, and JSFunc recognizes a Lua
+// value that stands for a JS function so that it goes back as that
+// function. An Encoder may be reused; each Encode is one message.
+type Encoder struct {
+	Hold   func(v lua.Value) uint32
+	JSFunc func(v lua.Value) (id uint32, ok bool)
+
+	buf   []byte
+	seen  map[*lua.Table]int
+	count int
+}
+
+// Encode returns vals as one message (a single value, or an argument
+// list). The slice is valid until the next Encode.
+func (e *Encoder) Encode(vals ...lua.Value) ([]byte, error) {
+	e.buf = e.buf[:0]
+	e.count = 0
+	clear(e.seen)
+	for _, v := range vals {
+		if err := e.value(v, 0); err != nil {
+			return nil, err
+		}
+	}
+	return e.buf, nil
+}
+
+func (e *Encoder) value(v lua.Value, depth int) error {
+	switch v.Type() {
+	case lua.TypeNil:
+		e.buf = append(e.buf, TagNil)
+	case lua.TypeBoolean:
+		if v.Truthy() {
+			e.buf = append(e.buf, TagTrue)
+		} else {
+			e.buf = append(e.buf, TagFalse)
+		}
+	case lua.TypeNumber:
+		if i, ok := v.AsInt(); ok {
+			e.integer(i)
+		} else {
+			f, _ := v.AsFloat()
+			e.buf = append(e.buf, TagFloat)
+			e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(f))
+		}
+	case lua.TypeString:
+		s, _ := v.AsString()
+		e.String(s)
+	case lua.TypeTable:
+		return e.table(v.AsTable(), depth)
+	default:
+		if id, ok := e.JSFunc(v); ok {
+			e.buf = append(e.buf, TagJSFunc)
+			e.buf = binary.AppendUvarint(e.buf, uint64(id))
+			return nil
+		}
+		kind := RefFunction
+		switch v.Type() {
+		case lua.TypeUserdata:
+			kind = RefUserdata
+		case lua.TypeThread:
+			kind = RefThread
+		}
+		e.buf = append(e.buf, TagLuaRef)
+		e.buf = binary.AppendUvarint(e.buf, uint64(e.Hold(v)))
+		e.buf = append(e.buf, kind)
+	}
+	return nil
+}
+
+func (e *Encoder) integer(i int64) {
+	switch {
+	case i == int64(int32(i)):
+		e.buf = append(e.buf, TagInt32)
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(i))
+	case i >= -(1<<53) && i <= 1<<53:
+		e.buf = append(e.buf, TagInt53)
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(float64(i)))
+	default:
+		e.buf = append(e.buf, TagInt64)
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, uint64(i))
+	}
+}
+
+// String appends a string value; the bridge also uses it for messages that
+// are not Lua values.
+func (e *Encoder) String(s string) {
+	e.buf = append(e.buf, TagString)
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+// table writes t as an Array when its keys are exactly 1..n (n > 0), else
+// as an Object of its string, number and boolean keys; keys of other types
+// have no JS property name and are left out. Access is raw: metamethods
+// (__index, __pairs) are not consulted.
+func (e *Encoder) table(t *lua.Table, depth int) error {
+	if ref, ok := e.seen[t]; ok {
+		e.buf = append(e.buf, TagRef)
+		e.buf = binary.AppendUvarint(e.buf, uint64(ref))
+		return nil
+	}
+	if depth >= MaxDepth {
+		return ErrTooDeep
+	}
+	if e.seen == nil {
+		e.seen = make(map[*lua.Table]int)
+	}
+	e.seen[t] = e.count
+	e.count++
+
+	n := t.Len()
+	entries, sequence := 0, n > 0
+	for k, _, ok := next(t, lua.Nil); ok; k, _, ok = next(t, k) {
+		entries++
+		if i, isInt := k.AsInt(); !isInt || i < 1 || i > n {
+			sequence = false
+		}
+	}
+	if sequence && int64(entries) == n {
+		e.buf = append(e.buf, TagArray)
+		e.buf = binary.AppendUvarint(e.buf, uint64(n))
+		for i := int64(1); i <= n; i++ {
+			if err := e.value(t.GetInt(i), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	e.buf = append(e.buf, TagObject)
+	countAt := len(e.buf)
+	e.buf = binary.AppendUvarint(e.buf, uint64(entries))
+	written := 0
+	for k, v, ok := next(t, lua.Nil); ok; k, v, ok = next(t, k) {
+		switch k.Type() {
+		case lua.TypeString, lua.TypeNumber:
+			if err := e.value(k, depth+1); err != nil {
+				return err
+			}
+		case lua.TypeBoolean:
+			if k.Truthy() {
+				e.String("true")
+			} else {
+				e.String("false")
+			}
+		default:
+			continue
+		}
+		if err := e.value(v, depth+1); err != nil {
+			return err
+		}
+		written++
+	}
+	if written != entries {
+		e.patchCount(countAt, entries, written)
+	}
+	return nil
+}
+
+// patchCount rewrites the varint entry count at pos, written before the
+// entries whose keys had no JS name were dropped.
+func (e *Encoder) patchCount(pos, old, now int) {
+	oldLen := uvarintLen(uint64(old))
+	fixed := binary.AppendUvarint(nil, uint64(now))
+	if len(fixed) == oldLen {
+		copy(e.buf[pos:], fixed)
+		return
+	}
+	e.buf = append(e.buf[:pos], append(fixed, e.buf[pos+oldLen:]...)...)
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+// next is Table.Next for a table that is not being modified, where the
+// only error (an invalid key) cannot happen.
+func next(t *lua.Table, k lua.Value) (lua.Value, lua.Value, bool) {
+	k, v, ok, err := t.Next(k)
+	return k, v, ok && err == nil
+}
+
+// A Decoder reads messages from JS into Lua values. Held returns the value
+// of a handle the Encoder gave out; JSFunc returns the Lua function that
+// calls the host's JS function id.
+type Decoder struct {
+	Held   func(handle uint32) (lua.Value, bool)
+	JSFunc func(id uint32) lua.Value
+
+	buf  []byte
+	pos  int
+	refs []*lua.Table
+}
+
+// ErrMalformed is returned for a message that does not follow the format.
+var ErrMalformed = errors.New("malformed value message")
+
+// Decode returns the values of a message holding a sequence of values (an
+// argument list).
+func (d *Decoder) Decode(msg []byte) ([]lua.Value, error) {
+	d.buf, d.pos = msg, 0
+	d.refs = d.refs[:0]
+	var vals []lua.Value
+	for d.pos < len(d.buf) {
+		v, err := d.value(0)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+	}
+	return vals, nil
+}
+
+func (d *Decoder) value(depth int) (lua.Value, error) {
+	if d.pos >= len(d.buf) {
+		return lua.Nil, ErrMalformed
+	}
+	tag := d.buf[d.pos]
+	d.pos++
+	switch tag {
+	case TagNil:
+		return lua.Nil, nil
+	case TagFalse:
+		return lua.False, nil
+	case TagTrue:
+		return lua.True, nil
+	case TagInt32:
+		b, err := d.bytes(4)
+		if err != nil {
+			return lua.Nil, err
+		}
+		return lua.Int(int64(int32(binary.LittleEndian.Uint32(b)))), nil
+	case TagInt53, TagFloat, TagInt64:
+		b, err := d.bytes(8)
+		if err != nil {
+			return lua.Nil, err
+		}
+		bits := binary.LittleEndian.Uint64(b)
+		switch tag {
+		case TagInt53:
+			return lua.Int(int64(math.Float64frombits(bits))), nil
+		case TagInt64:
+			return lua.Int(int64(bits)), nil
+		}
+		return lua.Float(math.Float64frombits(bits)), nil
+	case TagString, TagBytes:
+		n, err := d.uvarint()
+		if err != nil {
+			return lua.Nil, err
+		}
+		b, err := d.bytes(n)
+		if err != nil {
+			return lua.Nil, err
+		}
+		return lua.String(string(b)), nil
+	case TagArray, TagObject:
+		return d.container(tag, depth)
+	case TagRef:
+		i, err := d.uvarint()
+		if err != nil {
+			return lua.Nil, err
+		}
+		if i >= len(d.refs) {
+			return lua.Nil, ErrMalformed
+		}
+		return d.refs[i].Value(), nil
+	case TagLuaRef:
+		h, err := d.uvarint()
+		if err != nil {
+			return lua.Nil, err
+		}
+		if _, err := d.bytes(1); err != nil { // the kind, which Go knows
+			return lua.Nil, err
+		}
+		v, ok := d.Held(uint32(h))
+		if !ok {
+			return lua.Nil, errReleased
+		}
+		return v, nil
+	case TagJSFunc:
+		id, err := d.uvarint()
+		if err != nil {
+			return lua.Nil, err
+		}
+		return d.JSFunc(uint32(id)), nil
+	}
+	return lua.Nil, ErrMalformed
+}
+
+var errReleased = errors.New("a Lua value passed back from JS was already released")
+
+func (d *Decoder) container(tag byte, depth int) (lua.Value, error) {
+	if depth >= MaxDepth {
+		return lua.Nil, ErrTooDeep
+	}
+	n, err := d.uvarint()
+	if err != nil {
+		return lua.Nil, err
+	}
+	if n > len(d.buf)-d.pos { // every element takes at least one byte
+		return lua.Nil, ErrMalformed
+	}
+	var t *lua.Table
+	if tag == TagArray {
+		t = lua.NewTable(n, 0)
+	} else {
+		t = lua.NewTable(0, n)
+	}
+	d.refs = append(d.refs, t)
+	for i := 0; i < n; i++ {
+		var k lua.Value
+		if tag == TagArray {
+			k = lua.Int(int64(i + 1))
+		} else if k, err = d.value(depth + 1); err != nil {
+			return lua.Nil, err
+		}
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return lua.Nil, err
+		}
+		if k.IsNil() || isNaN(k) {
+			return lua.Nil, ErrMalformed
+		}
+		if err := t.Set(k, v); err != nil {
+			return lua.Nil, err
+		}
+	}
+	return t.Value(), nil
+}
+
+func isNaN(v lua.Value) bool {
+	f, ok := v.AsFloat()
+	return ok && f != f
+}
+
+func (d *Decoder) uvarint() (int, error) {
+	x, n := binary.Uvarint(d.buf[d.pos:])
+	if n <= 0 || x > math.MaxInt32 {
+		return 0, ErrMalformed
+	}
+	d.pos += n
+	return int(x), nil
+}
+
+func (d *Decoder) bytes(n int) ([]byte, error) {
+	if n > len(d.buf)-d.pos {
+		return nil, ErrMalformed
+	}
+	b := d.buf[d.pos : d.pos+n]
+	d.pos += n
+	return b, nil
+}
