@@ -122,8 +122,14 @@ func baseSetmetatable(t *Thread, args []Value) ([]Value, error) {
 // finalization when the metatable has __gc.
 func (s *State) setTableMeta(tb, mt *Table) {
 	tb.meta = mt
-	if mt != nil && fastTM(mt, tmGC).p != nil {
+	if mt == nil {
+		return
+	}
+	if fastTM(mt, tmGC).p != nil {
 		s.markForFinalization(tb)
+	}
+	if fastTM(mt, tmMode).p != nil {
+		s.markWeak(tb)
 	}
 }
 
@@ -566,6 +572,15 @@ func baseCollectGarbage(t *Thread, args []Value) ([]Value, error) {
 	case "count":
 		return t.Ret(Float(heapKB()))
 	case "step":
+		n, err := OptInt(args, 2, 0)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			// One basic step never finishes a cycle; just run due finalizers.
+			g.safePoint(t)
+			return t.Ret(False)
+		}
 		s.collect(t)
 		return t.Ret(True)
 	case "stop":

@@ -51,7 +51,6 @@ func (t *Thread) precallLua(fnIdx, nargs, nresults int, cl *LuaFunction) (*callI
 		ci = &callInfo{prev: t.ci}
 		t.ci.next = ci
 	}
-	ci.fn = stack[fnIdx]
 	ci.lf = cl
 	ci.funcIdx = fnIdx
 	ci.nresults = nresults

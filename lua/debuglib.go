@@ -96,7 +96,7 @@ func dbGetinfo(t *Thread, args []Value) ([]Value, error) {
 		if ci = co.frameAt(int(level)); ci == nil {
 			return t.Ret(Nil)
 		}
-		fn = ci.fn
+		fn = ci.function()
 	}
 	r := NewTable(0, 16)
 	lf := fn.AsLuaFunction()

@@ -154,7 +154,7 @@ func (t *Thread) argErrorMsg(n int, msg string) string {
 		}
 	}
 	if kind == "" {
-		if g := t.state.globalFuncName(ci.fn); g != "" {
+		if g := t.state.globalFuncName(ci.function()); g != "" {
 			name = g
 		} else {
 			name = "?"
@@ -325,7 +325,7 @@ func (t *Thread) traceback(co *Thread, level int) string {
 
 // frameFuncName describes a frame's function for tracebacks.
 func (s *State) frameFuncName(ci *callInfo) string {
-	if g := s.globalFuncName(ci.fn); g != "" {
+	if g := s.globalFuncName(ci.function()); g != "" {
 		return "function '" + g + "'"
 	}
 	if kind, name := funcNameFromCall(ci); kind != "" {

@@ -149,7 +149,7 @@ func (t *Thread) closeUpvals(level int) {
 // registers start at base.
 func (t *Thread) newClosure(p *funcProto, cl *LuaFunction, base int) *LuaFunction {
 	descs := p.src.Upvalues
-	f := &LuaFunction{header: header{kindLuaFunction}, proto: p, upvals: make([]*UpVal, len(descs))}
+	f := allocClosure(p, len(descs))
 	for i := range descs {
 		d := &descs[i]
 		if d.InStack {
@@ -158,5 +158,41 @@ func (t *Thread) newClosure(p *funcProto, cl *LuaFunction, base int) *LuaFunctio
 			f.upvals[i] = cl.upvals[d.Index]
 		}
 	}
+	return f
+}
+
+// allocClosure allocates a closure and its upvalue array, in one block for
+// the usual small counts.
+func allocClosure(p *funcProto, n int) *LuaFunction {
+	var f *LuaFunction
+	switch n {
+	case 0:
+		f = &LuaFunction{}
+	case 1:
+		b := &struct {
+			f LuaFunction
+			u [1]*UpVal
+		}{}
+		f = &b.f
+		f.upvals = b.u[:]
+	case 2:
+		b := &struct {
+			f LuaFunction
+			u [2]*UpVal
+		}{}
+		f = &b.f
+		f.upvals = b.u[:]
+	case 3:
+		b := &struct {
+			f LuaFunction
+			u [3]*UpVal
+		}{}
+		f = &b.f
+		f.upvals = b.u[:]
+	default:
+		f = &LuaFunction{upvals: make([]*UpVal, n)}
+	}
+	f.header = header{kindLuaFunction}
+	f.proto = p
 	return f
 }

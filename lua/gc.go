@@ -2,7 +2,10 @@ package lua
 
 import (
 	"runtime"
+	"strings"
 	"sync"
+	"time"
+	"unsafe"
 	"weak"
 )
 
@@ -16,7 +19,12 @@ import (
 //   - collectgarbage: "collect" runs a Go collection and the finalizers it
 //     made due; "count" reports the Go heap in use.
 //
-// Weak tables (__mode) are not implemented: their entries are strong.
+//   - __mode: tables given a metatable with __mode are registered; a full
+//     collection (collectgarbage "collect" or "step") takes their entries
+//     with collectable weak parts out of them, keeping only weak pointers,
+//     runs the Go collector, and puts back the entries whose weak parts
+//     survived. Between full collections weak entries act as strong ones,
+//     and a weak key is kept alive by its own value (no ephemerons).
 
 // gcCheckInterval is how many back-jumps, calls and ticks pass between
 // safe points.
@@ -26,11 +34,15 @@ type gcState struct {
 	mu     sync.Mutex
 	due    []*Table              // queued by Go finalizers, run at the next safe point
 	marked []weak.Pointer[Table] // tables marked for finalization, for Close
+	weak   []weak.Pointer[Table] // tables whose metatable had __mode
 	inGC   bool                  // running finalizers (no re-entry)
 	mode   string                // "incremental" or "generational"
 	params map[string]int        // setpause / setstepmul values
 	stop   bool                  // collectgarbage("stop")
 	closed bool                  // Close ran
+	// Finalizers received from Go, and marked tables found unreachable:
+	// a full collection waits until the first catches up with the second.
+	queued, unreachable int
 	// allocated counts bytes charged since the last safe point.
 	allocated int64
 	threshold int64
@@ -40,6 +52,16 @@ func (g *gcState) init() {
 	g.mode = "incremental"
 	g.params = map[string]int{"setpause": 200, "setstepmul": 100}
 	g.threshold = 64 << 20
+}
+
+// SetGCMode sets the collector mode reported and changed by
+// collectgarbage ("incremental", the default, or "generational", which the
+// reference's standalone interpreter selects at start) and returns the
+// previous one. Collection itself is Go's either way.
+func (s *State) SetGCMode(mode string) string {
+	prev := s.gc.mode
+	s.gc.mode = mode
+	return prev
 }
 
 // markForFinalization registers t, whose new metatable has __gc.
@@ -54,8 +76,35 @@ func (s *State) markForFinalization(t *Table) {
 	runtime.SetFinalizer(t, func(t *Table) {
 		g.mu.Lock()
 		g.due = append(g.due, t)
+		g.queued++
 		g.mu.Unlock()
 	})
+}
+
+// awaitFinalizers waits (briefly) until the Go finalizers of the marked
+// tables that the last collection found unreachable have queued them.
+func (g *gcState) awaitFinalizers() {
+	g.mu.Lock()
+	live := g.marked[:0]
+	for _, wp := range g.marked {
+		if wp.Value() == nil {
+			g.unreachable++
+		} else {
+			live = append(live, wp)
+		}
+	}
+	g.marked = live
+	g.mu.Unlock()
+	deadline := time.Now().Add(200 * time.Millisecond)
+	for {
+		g.mu.Lock()
+		done := g.queued >= g.unreachable
+		g.mu.Unlock()
+		if done || time.Now().After(deadline) {
+			return
+		}
+		runtime.Gosched()
+	}
 }
 
 // safePoint runs the finalizers that became due.
@@ -89,12 +138,123 @@ func (t *Thread) runFinalizer(tb *Table) {
 	}
 }
 
-// collect runs a full Go collection and the finalizers it made due.
-func (s *State) collect(t *Thread) {
-	runtime.GC()
-	for range 4 {
-		runtime.Gosched()
+// markWeak registers t, whose new metatable has __mode.
+func (s *State) markWeak(t *Table) {
+	s.gc.weak = append(s.gc.weak, weak.Make(t))
+}
+
+// weakEntry is an entry taken out of a weak table during a collection:
+// its weak parts are held only through weak pointers, and its slot (an
+// array index, or a node index when node is set) is remembered so that a
+// surviving entry goes back exactly where it was (traversals in progress
+// are unaffected).
+type weakEntry struct {
+	tb       *Table
+	slot     int
+	node     bool
+	key, val Value
+	wk, wv   weak.Pointer[header]
+}
+
+// collectable reports whether v is an object a weak table can lose
+// (strings and other values are never removed).
+func collectable(v Value) bool {
+	switch v.kind() {
+	case kindTable, kindLuaFunction, kindGoFunction, kindUserdata, kindThread:
+		return true
 	}
+	return false
+}
+
+// deadKey replaces the key of a node whose entry a weak table lost: it
+// keeps probe chains intact and matches no key.
+var deadKey = unsafe.Pointer(&header{kindNil})
+
+// detachWeak takes the entries with collectable weak parts out of the
+// registered weak tables.
+func (s *State) detachWeak() []weakEntry {
+	var out []weakEntry
+	take := func(e weakEntry, wk, wv bool) weakEntry {
+		if wk && collectable(e.key) {
+			e.wk, e.key = weak.Make((*header)(e.key.p)), Value{n: e.key.n}
+		}
+		if wv && collectable(e.val) {
+			e.wv, e.val = weak.Make((*header)(e.val.p)), Value{n: e.val.n}
+		}
+		return e
+	}
+	live := s.gc.weak[:0]
+	for _, wp := range s.gc.weak {
+		tb := wp.Value()
+		if tb == nil {
+			continue
+		}
+		live = append(live, wp)
+		mode, _ := fastTM(tb.meta, tmMode).AsString()
+		wk, wv := strings.Contains(mode, "k"), strings.Contains(mode, "v")
+		if !wv {
+			if !wk {
+				continue
+			}
+		} else {
+			for i, v := range tb.arr {
+				if collectable(v) {
+					out = append(out, take(weakEntry{tb: tb, slot: i, key: Int(int64(i) + 1), val: v}, false, true))
+					tb.arr[i] = Nil
+				}
+			}
+		}
+		for i := range tb.nodes {
+			nd := &tb.nodes[i]
+			if nd.val.p == nil || !(wk && collectable(nd.key) || wv && collectable(nd.val)) {
+				continue
+			}
+			out = append(out, take(weakEntry{tb: tb, slot: i, node: true, key: nd.key, val: nd.val}, wk, wv))
+			nd.key = Value{p: deadKey}
+			nd.val = Nil
+		}
+	}
+	s.gc.weak = live
+	return out
+}
+
+// reattachWeak puts back the detached entries whose weak parts survived.
+func reattachWeak(entries []weakEntry) {
+	for _, e := range entries {
+		k, v := e.key, e.val
+		if e.wk != (weak.Pointer[header]{}) {
+			p := e.wk.Value()
+			if p == nil {
+				continue
+			}
+			k.p = unsafe.Pointer(p)
+		}
+		if e.wv != (weak.Pointer[header]{}) {
+			p := e.wv.Value()
+			if p == nil {
+				continue
+			}
+			v.p = unsafe.Pointer(p)
+		}
+		if e.node {
+			e.tb.nodes[e.slot] = node{k, v}
+		} else {
+			e.tb.arr[e.slot] = v
+		}
+	}
+}
+
+// collect runs a full Go collection, clearing weak tables, and the
+// finalizers it made due.
+func (s *State) collect(t *Thread) {
+	// Slots above the top are dead (the reference's collector clears
+	// them too); stale values there must not keep objects alive.
+	clear(t.stack[t.top:])
+	clear(t.retbuf[:cap(t.retbuf)])
+	detached := s.detachWeak()
+	runtime.GC()
+	reattachWeak(detached)
+	s.gc.awaitFinalizers()
 	s.gc.safePoint(t)
 }
 

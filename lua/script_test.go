@@ -19,6 +19,7 @@ func newState() (*lua.State, *bytes.Buffer) {
 	s := lua.NewState()
 	var out bytes.Buffer
 	s.Stdout = &out
+	s.SetGCMode("generational") // as the reference's lua.c does
 	lib.OpenAll(s)
 	return s, &out
 }

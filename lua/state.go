@@ -68,15 +68,15 @@ const (
 type callInfo struct {
 	prev, next *callInfo
 
-	fn       Value // the called function
-	lf       *LuaFunction
-	funcIdx  int // stack slot of the function; results go here
-	base     int // first register (Lua functions)
-	top      int // Lua: base+maxStack; Go: end of its arguments
-	pc       int // Lua: next instruction
-	nresults int // expected results, or -1 for all
-	nextra   int // extra arguments of a vararg function
-	aux      int // RETURN interrupted by __close: result count; CONCAT: end of the operands
+	fn       Value        // the called function when it is a Go function (see function)
+	lf       *LuaFunction // the called function when it is a Lua function
+	funcIdx  int          // stack slot of the function; results go here
+	base     int          // first register (Lua functions)
+	top      int          // Lua: base+maxStack; Go: end of its arguments
+	pc       int          // Lua: next instruction
+	nresults int          // expected results, or -1 for all
+	nextra   int          // extra arguments of a vararg function
+	aux      int          // RETURN interrupted by __close: result count; CONCAT: end of the operands
 	flags    ciFlags
 	// Protected frames: where the results go (the pcall's slot), the
 	// message handler of the enclosing level and its Go-level call depth,
@@ -108,6 +108,14 @@ const (
 	maxCcalls      = 200     // LUAI_MAXCCALLS: nesting of Go-level calls
 	basicStackSize = 2 * 20
 )
+
+// function returns the function running in frame ci.
+func (ci *callInfo) function() Value {
+	if ci.flags&ciGo == 0 && ci.lf != nil {
+		return ci.lf.Value()
+	}
+	return ci.fn
+}
 
 // NewState returns a new state with no libraries opened.
 func NewState() *State {

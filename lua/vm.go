@@ -185,22 +185,29 @@ newframe:
 				rb := *regAt(base, ins.B())
 				*regAt(base, ins.A()+1) = rb
 				if rb.p != nil && *(*kind)(rb.p) == kindTable && ins.K() {
+					// The usual object: the method is in the table or in
+					// a chain of tables that are __index of metatables.
 					tb := (*Table)(rb.p)
 					key := (*stringObject)(regAt(k, ins.C()).p)
-					nd, sure := tb.findConst(key)
-					if nd != nil && nd.val.p != nil {
-						*regAt(base, ins.A()) = nd.val
-						continue
-					}
-					if mt := tb.meta; mt != nil && (nd != nil || sure) {
-						// The usual object: methods in the table that is
-						// the metatable's __index.
-						if ix, _ := mt.findConst(tmIndexKey); ix != nil && ix.val.p != nil && *(*kind)(ix.val.p) == kindTable {
-							if nd, _ := (*Table)(ix.val.p).findConst(key); nd != nil && nd.val.p != nil {
-								*regAt(base, ins.A()) = nd.val
-								continue
-							}
+					var method *node
+					for depth := 0; depth < 8 && tb != nil; depth++ {
+						nd, sure := tb.findConst(key)
+						if nd != nil && nd.val.p != nil {
+							method = nd
+							break
 						}
+						mt := tb.meta
+						if nd == nil && !sure || mt == nil {
+							break
+						}
+						tb = nil
+						if ix, _ := mt.findConst(tmIndexKey); ix != nil && ix.val.p != nil && *(*kind)(ix.val.p) == kindTable {
+							tb = (*Table)(ix.val.p)
+						}
+					}
+					if method != nil {
+						*regAt(base, ins.A()) = method.val
+						continue
 					}
 				}
 
@@ -271,13 +278,27 @@ newframe:
 							tb.setNode(nd, v)
 							continue
 						}
-					} else if sure && tb.meta == nil && v.p != nil {
-						if nd, _ := tb.constSlot((*stringObject)(key.p)); nd != nil && tb.hasRoom() {
+					} else if sure && tb.meta == nil && v.p != nil && tb.hasRoom() {
+						if nd, _ := tb.constSlot((*stringObject)(key.p)); nd != nil {
 							tb.insertNode(nd, *key, v)
-							continue
+						} else {
+							tb.insertNew(*key, v)
 						}
+						continue
 					}
 				}
+
+			case compile.OP_NEWTABLE:
+				b, c := ins.B(), ins.C()
+				if b > 0 {
+					b = 1 << (b - 1)
+				}
+				if ins.K() {
+					c += (*(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))).Ax() * (compile.MaxArgC + 1)
+				}
+				ci.pc = pc + 1 // skip the EXTRAARG
+				*regAt(base, ins.A()) = NewTable(c, b).Value()
+				continue newframe
 
 			case compile.OP_ADDI:
 				rb := *regAt(base, ins.B())
@@ -671,6 +692,16 @@ newframe:
 					continue newframe
 				}
 
+			case compile.OP_TAILCALL:
+				ci.pc = pc
+				// After a Go callee, the RETURN that follows returns its results.
+				switch t.tailCall(ci, ins, ci.base+ins.A()) {
+				case stError:
+					goto onError
+				case stYield:
+					return errYield
+				}
+				continue newframe
 			case compile.OP_RETURN:
 				if ci.flags&^ciTail == 0 && (!ins.K() || len(t.tbc) == 0 || t.tbc[len(t.tbc)-1] < ci.base) {
 					if ins.K() {

@@ -6,7 +6,12 @@ import "github.com/luawasm/luawasm/compile"
 // past it) in full generality: the instructions the exec loop does not
 // handle inline, and those whose fast path did not apply. It reports what
 // the loop must do next; on stDone the loop continues from ci.pc.
+var SlowCounts map[compile.Opcode]int
+
 func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
+	if SlowCounts != nil {
+		SlowCounts[ins.Op()]++
+	}
 	base := ci.base
 	ra := base + ins.A()
 	p := ci.lf.proto
@@ -369,4 +374,3 @@ func toIntegerNS(v Value) (int64, bool) {
 	}
 	return 0, false
 }
-

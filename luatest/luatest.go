@@ -99,7 +99,12 @@ func RunDir(t *testing.T, dir string, opts Options) {
 		t.Fatal(err)
 	}
 	t.Chdir(abs)
+	// TZ=UTC for the reference; time.Local for os.date and os.time here,
+	// as Go reads TZ only once.
 	t.Setenv("TZ", "UTC")
+	savedLocal := time.Local
+	time.Local = time.UTC
+	t.Cleanup(func() { time.Local = savedLocal })
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			script := name + ".lua"
@@ -154,8 +159,8 @@ func check(script, expectedFile string, refOut *string, timeout time.Duration) s
 }
 
 // Run runs the Lua script at path under a fresh State with the standard
-// libraries, as "luaw path" would (chunk name "@path", arg[0] = path), and
-// returns its standard output. A Lua error is returned as an error whose
+// libraries, as "luaw path" would (chunk name "@path", arg[0] = path, the
+// state closed at the end), and returns its standard output. A Lua error is returned as an error whose
 // text has the traceback.
 func Run(path string) (string, error) {
 	src, err := os.ReadFile(path)
@@ -174,6 +179,9 @@ func Run(path string) (string, error) {
 	if err == nil {
 		_, err = s.Call(fn)
 	}
+	// The end of lua.c's run (lua_close): pending finalizers, then files.
+	s.Close()
+	lib.FlushAll(s)
 	if le, ok := err.(*lua.Error); ok && le.Traceback != "" {
 		err = fmt.Errorf("%v\n%s", le, le.Traceback)
 	}

@@ -107,7 +107,7 @@ func heapInUse() uint64 {
 // nested tables, and the collection's own table).
 func BenchmarkIndexMemory(b *testing.B) {
 	const n = 100000
-	for _, d := range []IndexDef{{Field: "score", Kind: KindBTree}, {Field: "name", Kind: KindBTree}, {Field: "name", Kind: KindHash}, {Field: "status", Kind: KindHash}} {
+	for _, d := range []IndexDef{{Field: "score", Kind: KindBTree}, {Field: "name", Kind: KindBTree}, {Field: "name", Kind: KindHash}, {Field: "status", Kind: KindHash}, {Field: "email", Kind: KindSuffix}} {
 		b.Run(fmt.Sprintf("%s/%s", d.Kind, d.Field), func(b *testing.B) {
 			var collBytes, indexBytes float64
 			for b.Loop() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 
 	"github.com/luawasm/luawasm/lua"
 )
@@ -37,8 +38,8 @@ func (c *Catalog) CreateIndex(collection *lua.Table, name, field string, kind Ki
 	if kind == "" {
 		kind = KindBTree
 	}
-	if kind != KindBTree && kind != KindHash {
-		return nil, fmt.Errorf("unknown index kind '%s' (expected btree or hash)", kind)
+	if kind != KindBTree && kind != KindHash && kind != KindSuffix {
+		return nil, fmt.Errorf("unknown index kind '%s' (expected btree, hash or suffix)", kind)
 	}
 	p, err := parsePath(field)
 	if err != nil {
@@ -90,8 +91,11 @@ func (c *Catalog) Indexes() []IndexDef {
 			defs = append(defs, ix.def)
 		}
 	}
-	slices.SortFunc(defs, func(a, b IndexDef) int {
-		return cmp.Or(cmp.Compare(a.Collection, b.Collection), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Kind, b.Kind))
+	// sort.Slice rather than slices.SortFunc: one more instantiation of
+	// the generic sort would cost more wasm than this package's B-tree.
+	sort.Slice(defs, func(i, j int) bool {
+		a, b := defs[i], defs[j]
+		return cmp.Or(cmp.Compare(a.Collection, b.Collection), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Kind, b.Kind)) < 0
 	})
 	return defs
 }

@@ -2,7 +2,7 @@ package query
 
 import (
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -125,7 +125,7 @@ func compileCond(c Cond) (*cond, error) {
 				cc.vals = append(cc.vals, e)
 			}
 		}
-		slices.SortFunc(cc.vals, compareValues)
+		sort.Slice(cc.vals, func(i, j int) bool { return compareValues(cc.vals[i], cc.vals[j]) < 0 })
 	default:
 		return nil, fmt.Errorf("unknown operator '%s' (expected one of %s)", c.Op, opList())
 	}

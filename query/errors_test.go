@@ -63,7 +63,7 @@ func TestCatalogErrors(t *testing.T) {
 		do   func() error
 		want string
 	}{
-		{"kind", func() error { _, err := cat.CreateIndex(coll, "c", "a", "trie"); return err }, "unknown index kind 'trie' (expected btree or hash)"},
+		{"kind", func() error { _, err := cat.CreateIndex(coll, "c", "a", "trie"); return err }, "unknown index kind 'trie' (expected btree, hash or suffix)"},
 		{"field", func() error { _, err := cat.CreateIndex(coll, "c", "", KindHash); return err }, "field name is empty"},
 		{"path", func() error { _, err := cat.CreateIndex(coll, "c", "a.", KindHash); return err }, "invalid field path 'a.' (empty segment)"},
 		{"collection", func() error { _, err := cat.CreateIndex(nil, "c", "a", KindHash); return err }, "cannot index collection 'c': it is not a table"},

@@ -3,7 +3,6 @@ package query
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/luawasm/luawasm/lua"
 )
@@ -41,13 +40,24 @@ type run struct {
 	p    *plan
 	res  *Result
 	skip int // rows still to skip for the offset
+
+	// keysOnly is set when the candidates of an index access need no
+	// reading before they are ranked by key: each then passes a nil record.
+	keysOnly bool
+}
+
+// exact reports whether the access answers every condition.
+func (x *run) exact() bool {
+	return len(x.r.all) == 1 && x.r.all[0] == x.p.c && len(x.r.any) == 0 ||
+		len(x.r.all) == 0 && x.p.anyDone
 }
 
 // matches applies the conditions the access did not answer.
 func (x *run) matches(rec *lua.Table) bool { return x.r.matches(rec, x.p.c, x.p.anyDone) }
 
 // each calls fn for each candidate record of a until fn returns false, and
-// reports whether it went to the end.
+// reports whether it went to the end. Index entries whose key holds no
+// record (which maintenance rules out) are skipped.
 func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool {
 	switch a.kind {
 	case accScan:
@@ -61,6 +71,9 @@ func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool 
 	case accRange, accOrder:
 		return a.ix.walk(a.spans, a.desc, func(e entry) bool {
 			x.res.Examined++
+			if x.keysOnly {
+				return fn(e.key, nil)
+			}
 			rec := x.coll.Get(e.key).AsTable()
 			return rec == nil || fn(e.key, rec)
 		})
@@ -69,6 +82,12 @@ func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool 
 			b, _ := a.ix.buckets.get(v)
 			for _, key := range b.keys {
 				x.res.Examined++
+				if x.keysOnly {
+					if !fn(key, nil) {
+						return false
+					}
+					continue
+				}
 				rec := x.coll.Get(key).AsTable()
 				if rec != nil && !fn(key, rec) {
 					return false
@@ -97,17 +116,14 @@ func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool 
 // counts index entries without reading the records.
 func (x *run) count() {
 	p := x.p
-	exact := len(x.r.all) == 1 && x.r.all[0] == p.c && len(x.r.any) == 0
 	switch {
-	case exact && p.kind == accHash:
+	case x.exact() && p.kind == accHash:
 		x.res.Count = p.ix.hashCount(p.c)
 		x.res.Examined = len(hashValues(p.c))
-	case exact && p.kind == accRange:
-		x.res.Count = p.ix.countSpans(p.spans, math.MaxInt)
-		x.res.Examined = x.res.Count
 	default:
+		x.keysOnly = x.exact()
 		x.each(&p.access, func(_ lua.Value, rec *lua.Table) bool {
-			if x.matches(rec) {
+			if x.keysOnly || x.matches(rec) {
 				x.res.Count++
 			}
 			return true
@@ -125,6 +141,7 @@ func (x *run) stream() {
 		return !x.matches(rec) || x.emit(key, rec)
 	})
 	if complete && x.p.kind == accOrder {
+		x.res.Plan += "; then records without " + x.r.sortField
 		tail := x.newTopK(x.skip+x.r.limit-len(x.res.Rows), nil)
 		x.each(&access{kind: accScan}, func(key lua.Value, rec *lua.Table) bool {
 			if classOf(x.r.sortPath.lookup(rec)) == classNone && x.matches(rec) {
@@ -151,15 +168,19 @@ func (x *run) emit(key lua.Value, rec *lua.Table) bool {
 }
 
 // sortRows keeps the first offset+limit matches in the requested order
-// (the sort field's, or the keys') while reading every candidate.
+// (the sort field's, or the keys') while reading every candidate. Ranking
+// an index's exact answer by key needs no record but those of the rows.
 func (x *run) sortRows() {
 	want := x.r.offset + x.r.limit
 	if want < 0 { // overflow
 		want = math.MaxInt
 	}
 	top := x.newTopK(want, x.r.sortPath)
+	x.keysOnly = x.r.sortPath == nil && x.exact()
 	x.each(&x.p.access, func(key lua.Value, rec *lua.Table) bool {
-		if x.matches(rec) {
+		if x.keysOnly {
+			top.add(ranked{key: key})
+		} else if x.matches(rec) {
 			row := ranked{key: key, rec: rec}
 			if x.r.sortPath != nil {
 				row.sv = x.r.sortPath.lookup(rec)
@@ -170,6 +191,11 @@ func (x *run) sortRows() {
 	})
 	x.skip = x.r.offset
 	for _, row := range top.sorted() {
+		if row.rec == nil {
+			if row.rec = x.coll.Get(row.key).AsTable(); row.rec == nil {
+				continue
+			}
+		}
 		x.emit(row.key, row.rec)
 	}
 }
@@ -218,41 +244,48 @@ func (x *run) newTopK(k int, sortPath path) *topK {
 }
 
 func (t *topK) add(row ranked) {
-	h := t.heap
-	if len(h) < t.k {
-		h = append(h, row)
-		for i := len(h) - 1; i > 0; {
+	switch {
+	case len(t.heap) < t.k:
+		t.heap = append(t.heap, row)
+		for i := len(t.heap) - 1; i > 0; {
 			parent := (i - 1) / 2
-			if t.cmp(h[parent], h[i]) >= 0 {
+			if t.cmp(t.heap[parent], t.heap[i]) >= 0 {
 				break
 			}
-			h[parent], h[i] = h[i], h[parent]
+			t.heap[parent], t.heap[i] = t.heap[i], t.heap[parent]
 			i = parent
 		}
-		t.heap = h
-		return
+	case t.k > 0 && t.cmp(row, t.heap[0]) < 0:
+		t.heap[0] = row
+		t.siftDown(0, len(t.heap))
 	}
-	if t.k == 0 || t.cmp(row, h[0]) >= 0 {
-		return
-	}
-	h[0] = row
-	for i := 0; ; {
+}
+
+// siftDown restores the heap order of h[:n] below i.
+func (t *topK) siftDown(i, n int) {
+	h := t.heap
+	for {
 		largest := i
 		for _, child := range [2]int{2*i + 1, 2*i + 2} {
-			if child < len(h) && t.cmp(h[child], h[largest]) > 0 {
+			if child < n && t.cmp(h[child], h[largest]) > 0 {
 				largest = child
 			}
 		}
 		if largest == i {
-			break
+			return
 		}
 		h[i], h[largest] = h[largest], h[i]
 		i = largest
 	}
 }
 
-// sorted returns the kept rows in order.
+// sorted returns the kept rows in order, sorting the heap in place (a
+// heapsort, which needs no generic sort instantiation in the binary).
 func (t *topK) sorted() []ranked {
-	slices.SortFunc(t.heap, t.cmp)
-	return t.heap
+	h := t.heap
+	for n := len(h) - 1; n > 0; n-- {
+		h[0], h[n] = h[n], h[0]
+		t.siftDown(0, n)
+	}
+	return h
 }

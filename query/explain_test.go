@@ -72,6 +72,8 @@ func TestExplain(t *testing.T) {
 		{Spec{Field: "name", Op: OpEq, Value: s("name5"), Sort: Sort{Field: "score", Order: "desc"}},
 			"hash lookup on name; sort by score desc", 1, "user_0005"},
 		{Spec{Sort: Sort{Field: "score"}, Limit: 3}, "btree order on score", 3, "user_0001"},
+		// The index misses the users without a score: they come last.
+		{Spec{Sort: Sort{Field: "score", Order: "desc"}, Offset: 899, Limit: 2}, "btree order on score desc; then records without score", 1900, "user_0001"},
 		{Spec{Sort: Sort{Field: "name", Order: "desc"}, Limit: 1}, "full scan; sort by name desc", 1000, "user_0999"},
 		{Spec{Or: []Cond{{"name", OpEq, s("name1")}, {"score", OpBetween, List(i(5), i(6))}}},
 			"union (hash lookup on name | btree range on score [5, 6])", 3, "user_0001"},
@@ -102,6 +104,40 @@ func TestExplain(t *testing.T) {
 			t.Errorf("%s: first row %q, want %q", describeSpec(test.spec), first, test.first)
 		}
 		want, wantCount := oracle(coll, test.spec, planIndexField(res.Plan))
+		if !sameRows(res.Rows, want) || test.spec.Count && res.Count != wantCount {
+			t.Errorf("%s: rows %s (count %d), want %s (count %d)", describeSpec(test.spec), formatRows(res.Rows), res.Count, formatRows(want), wantCount)
+		}
+	}
+}
+
+func TestExplainSuffix(t *testing.T) {
+	coll := users(1000)
+	cat := NewCatalog()
+	for _, d := range []IndexDef{{"users", "email", KindSuffix}, {"users", "score", KindBTree}} {
+		if _, err := cat.CreateIndex(coll, d.Collection, d.Field, d.Kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		spec     Spec
+		plan     string
+		examined int
+	}{
+		{Spec{Field: "email", Op: OpEndsWith, Value: lua.String("99@y.org")}, `suffix lookup on email "99@y.org"`, 3},
+		{Spec{Field: "email", Op: OpEndsWith, Value: lua.String("9@y.org"), Sort: Sort{Field: "score", Order: "desc"}, Limit: 2},
+			`suffix lookup on email "9@y.org"; sort by score desc`, 33},
+		{Spec{Field: "email", Op: OpStartsWith, Value: lua.String("user1")}, "full scan (startsWith)", 1000},
+		{Spec{Field: "email", Op: OpEndsWith, Value: lua.String(".org"), Count: true}, `suffix lookup on email ".org"; count`, 333},
+	}
+	for _, test := range tests {
+		res, err := cat.Query(coll, test.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Plan != test.plan || res.Examined != test.examined {
+			t.Errorf("%s: plan %q examining %d, want %q examining %d", describeSpec(test.spec), res.Plan, res.Examined, test.plan, test.examined)
+		}
+		want, wantCount := oracle(coll, test.spec, "")
 		if !sameRows(res.Rows, want) || test.spec.Count && res.Count != wantCount {
 			t.Errorf("%s: rows %s (count %d), want %s (count %d)", describeSpec(test.spec), formatRows(res.Rows), res.Count, formatRows(want), wantCount)
 		}

@@ -17,6 +17,9 @@ const (
 	KindBTree Kind = "btree"
 	// KindHash maps each value of the field to its records: it answers = and in.
 	KindHash Kind = "hash"
+	// KindSuffix is a B-tree of the field's strings reversed: it answers
+	// endsWith as a prefix range.
+	KindSuffix Kind = "suffix"
 )
 
 // An IndexDef is what defines an index, and all that persistence stores of
@@ -41,9 +44,9 @@ func (d IndexDef) String() string {
 type Index struct {
 	def    IndexDef
 	path   path
-	values keyMap[lua.Value] // record key -> indexed value
+	values keyMap[lua.Value] // record key -> indexed value (for KindSuffix, reversed)
 
-	tree    *btree.BTreeG[entry] // KindBTree
+	tree    *btree.BTreeG[entry] // KindBTree, KindSuffix
 	buckets keyMap[bucket]       // KindHash: field value -> record keys
 }
 
@@ -63,6 +66,8 @@ func (ix *Index) answers(op Op) bool {
 		case OpEq, OpIn, OpLt, OpLe, OpGt, OpGe, OpBetween, OpStartsWith:
 			return true
 		}
+	case KindSuffix:
+		return op == OpEndsWith
 	}
 	return false
 }
@@ -73,7 +78,7 @@ const btreeDegree = 32
 
 func newIndex(def IndexDef, p path) *Index {
 	ix := &Index{def: def, path: p}
-	if def.Kind == KindBTree {
+	if def.Kind != KindHash {
 		ix.tree = btree.NewG(btreeDegree, entryLess)
 	}
 	return ix
@@ -82,7 +87,7 @@ func newIndex(def IndexDef, p path) *Index {
 // build indexes every record of coll.
 func (ix *Index) build(coll *lua.Table) {
 	for k, v := range records(coll) {
-		ix.insert(k, ix.path.lookup(v))
+		ix.insert(k, ix.stored(ix.path.lookup(v)))
 	}
 }
 
@@ -90,10 +95,10 @@ func (ix *Index) build(coll *lua.Table) {
 func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	v := lua.Nil
 	if rec != nil {
-		v = ix.path.lookup(rec)
+		v = ix.stored(ix.path.lookup(rec))
 	}
 	old, had := ix.values.get(key)
-	if had && classOf(v) != classNone && equalValues(old, v) {
+	if had && !v.IsNil() && equalValues(old, v) {
 		return
 	}
 	if had {
@@ -102,14 +107,38 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	ix.insert(key, v)
 }
 
-// insert adds the record at key whose field holds v, if v is a field value.
-func (ix *Index) insert(key, v lua.Value) {
+// stored returns what ix stores for a record whose field holds v, or nil
+// if ix leaves the record out: every field value, or for a suffix index
+// every string, reversed.
+func (ix *Index) stored(v lua.Value) lua.Value {
+	if ix.def.Kind == KindSuffix {
+		if s, ok := v.AsString(); ok {
+			return lua.String(reverse(s))
+		}
+		return lua.Nil
+	}
 	if classOf(v) == classNone {
+		return lua.Nil
+	}
+	return v
+}
+
+func reverse(s string) string {
+	b := make([]byte, len(s))
+	for i := range len(s) {
+		b[len(s)-1-i] = s[i]
+	}
+	return string(b)
+}
+
+// insert adds the record at key, which ix stores as v (nil: nothing).
+func (ix *Index) insert(key, v lua.Value) {
+	if v.IsNil() {
 		return
 	}
 	ix.values.set(key, v)
 	switch ix.def.Kind {
-	case KindBTree:
+	case KindBTree, KindSuffix:
 		ix.tree.ReplaceOrInsert(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)
@@ -122,7 +151,7 @@ func (ix *Index) insert(key, v lua.Value) {
 func (ix *Index) remove(key, v lua.Value) {
 	ix.values.delete(key)
 	switch ix.def.Kind {
-	case KindBTree:
+	case KindBTree, KindSuffix:
 		ix.tree.Delete(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)

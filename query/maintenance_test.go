@@ -29,7 +29,7 @@ func checkIndexes(t *testing.T, cat *Catalog, coll *lua.Table) {
 			}
 		}
 		switch ix.def.Kind {
-		case KindBTree:
+		case KindBTree, KindSuffix:
 			var got, want []entry
 			ix.tree.Ascend(func(e entry) bool { got = append(got, e); return true })
 			fresh.tree.Ascend(func(e entry) bool { want = append(want, e); return true })

@@ -45,6 +45,17 @@ func classOf(v lua.Value) class {
 // then numbers by mathematical value (1 == 1.0, as in Lua), strings
 // bytewise (as Lua's < compares them), false before true.
 func compareValues(a, b lua.Value) int {
+	// Most comparisons are between two integers or two strings: the
+	// B-trees make millions of them.
+	if ai, ok := a.AsInt(); ok {
+		if bi, ok := b.AsInt(); ok {
+			return cmp.Compare(ai, bi)
+		}
+	} else if as, ok := a.AsString(); ok {
+		if bs, ok := b.AsString(); ok {
+			return strings.Compare(as, bs)
+		}
+	}
 	ca, cb := classOf(a), classOf(b)
 	if ca != cb {
 		return cmp.Compare(ca, cb)

@@ -86,13 +86,18 @@ func spansFor(c *cond) []span {
 		}
 		return []span{{below(c.lo), above(c.hi)}}
 	case OpStartsWith:
-		hi := classEnd(classString)
-		if end, ok := prefixEnd(c.str); ok {
-			hi = below(lua.String(end))
-		}
-		return []span{{below(lua.String(c.str)), hi}}
+		return prefixSpans(c.str)
 	}
 	panic("query: no B-tree spans for operator " + string(c.op))
+}
+
+// prefixSpans returns the span of the strings starting with p.
+func prefixSpans(p string) []span {
+	hi := classEnd(classString)
+	if end, ok := prefixEnd(p); ok {
+		hi = entry{lua.String(end), lua.Nil}
+	}
+	return []span{{entry{lua.String(p), lua.Nil}, hi}}
 }
 
 // prefixEnd returns the least string greater than every string starting
@@ -114,8 +119,8 @@ var wholeIndex = []span{{classStart(classNumber), classEnd(classBool)}}
 //
 //   - a full scan touches every record;
 //   - an index access touches the entries matching its condition: a hash
-//     index knows that number exactly, a B-tree range is counted up to a
-//     cap;
+//     index knows that number exactly, a B-tree (or suffix) range is
+//     counted up to a cap;
 //   - an access that yields rows in the requested order (a B-tree on the
 //     sorted field, or any B-tree for the default order) stops after
 //     offset+limit matches, so it touches about (offset+limit)/s entries,
@@ -175,14 +180,26 @@ func (cat *Catalog) plan(coll *lua.Table, r *request) *plan {
 	}
 
 	// Estimate each condition's matches with the cheapest of its accesses.
-	probeCap := max(4*int(min(want, float64(n))), 1024)
+	// Hash counts are exact and free, so they come first: no B-tree range
+	// needs counting beyond the cheapest of them.
+	probeCap := 1024
+	if !r.count {
+		probeCap = max(probeCap, 4*int(min(want, float64(n))))
+	}
 	est := make(map[*plan]float64)
+	for _, p := range cands {
+		if p.kind == accHash {
+			est[p] = p.estimate(probeCap, n)
+			probeCap = min(probeCap, int(est[p])+1)
+		}
+	}
 	sel := make(map[*cond]float64)
 	for _, p := range cands {
-		e := p.estimate(probeCap, n)
-		est[p] = e
-		if s, ok := sel[p.c]; !ok || e/float64(n) < s {
-			sel[p.c] = e / float64(n)
+		if p.kind != accHash {
+			est[p] = p.estimate(probeCap, n)
+		}
+		if s, ok := sel[p.c]; !ok || est[p]/float64(n) < s {
+			sel[p.c] = est[p] / float64(n)
 		}
 	}
 	selOf := func(c *cond) float64 {
@@ -235,8 +252,11 @@ func indexAccess(ix *Index, c *cond, r *request) *plan {
 	if ix.def.Field != c.field || !ix.answers(c.op) {
 		return nil
 	}
-	if ix.def.Kind == KindHash {
+	switch ix.def.Kind {
+	case KindHash:
 		return &plan{access: access{kind: accHash, ix: ix, c: c}}
+	case KindSuffix: // reversed strings are in no order a query asks for
+		return &plan{access: access{kind: accRange, ix: ix, c: c, spans: prefixSpans(reverse(c.str))}}
 	}
 	ordered := r.sortField == "" || r.sortField == c.field
 	return &plan{access: access{kind: accRange, ix: ix, c: c, spans: spansFor(c), desc: ordered && r.desc}, ordered: ordered}
@@ -245,7 +265,7 @@ func indexAccess(ix *Index, c *cond, r *request) *plan {
 // sortAnswered reports whether a B-tree access on the sorted field exists.
 func sortAnswered(cands []*plan, r *request) bool {
 	for _, p := range cands {
-		if p.kind == accRange && p.c.field == r.sortField {
+		if p.ordered && p.c.field == r.sortField {
 			return true
 		}
 	}
@@ -360,6 +380,8 @@ func (a *access) explain(r *request, ixs []*Index) string {
 	}
 	var s string
 	switch {
+	case a.ix.def.Kind == KindSuffix:
+		s = fmt.Sprintf("suffix lookup on %s %q", a.c.field, a.c.str)
 	case a.kind == accOrder:
 		s = "btree order on " + a.ix.def.Field
 	case a.c.op == OpEq || a.c.op == OpIn:

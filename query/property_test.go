@@ -411,6 +411,7 @@ var indexSets = [][]IndexDef{
 	{{Field: "a", Kind: KindBTree}, {Field: "s", Kind: KindBTree}, {Field: "n.x", Kind: KindBTree}},
 	{{Field: "a", Kind: KindHash}, {Field: "s", Kind: KindHash}, {Field: "n.x", Kind: KindHash}},
 	{{Field: "a", Kind: KindBTree}, {Field: "a", Kind: KindHash}, {Field: "s", Kind: KindHash}, {Field: "n.x", Kind: KindBTree}},
+	{{Field: "a", Kind: KindSuffix}, {Field: "s", Kind: KindSuffix}, {Field: "s", Kind: KindBTree}, {Field: "n.x", Kind: KindSuffix}, {Field: "n.x", Kind: KindHash}},
 }
 
 // checkQueries runs random queries over coll under cat and compares them

@@ -3,26 +3,33 @@
 package main
 
 import (
+	"bytes"
 	"errors"
-	"math"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/wasm/wire"
 )
 
-// A bridge serves one host object: it owns the Lua state and the tables
-// that let values refer across the boundary (handles for Lua values held
-// by JS, Go functions standing for JS functions).
-type bridge struct {
-	host       js.Value
-	failed     js.Value // returned instead of a result when the call failed; the host then reads lastError
-	uint8Array js.Value
+// current is the bridge of this program (one per WebAssembly instance).
+var current *bridge
 
-	state *lua.State
-	out   *hostWriter // print and io.write
-	warn  *hostWriter // warn()
+// A bridge serves one host: it owns the Lua state, the buffers through
+// which bytes cross, and the tables that let values refer across the
+// boundary (handles for Lua values held by JS, Go functions standing for JS
+// functions).
+type bridge struct {
+	host js.Value
+	done chan struct{}
+
+	state  *lua.State
+	stdout *hostWriter // print and io.write
+	stderr *hostWriter // warn()
+
+	in  []byte // written by the host before a call
+	out []byte // the last message for the host: a result, an error or a callJS argument list
 
 	enc wire.Encoder
 	dec wire.Decoder
@@ -31,180 +38,120 @@ type bridge struct {
 	nextHandle uint32
 	jsFuncs    map[uint32]*lua.GoFunction // JS function id -> the Lua function calling it
 	jsIDs      map[*lua.GoFunction]uint32
-
-	funcs []js.Func
 }
 
-func newBridge(host js.Value) (*bridge, error) {
+func newBridge(host js.Value) *bridge {
 	b := &bridge{
-		host:       host,
-		failed:     host.Get("FAILED"),
-		uint8Array: js.Global().Get("Uint8Array"),
-		held:       make(map[uint32]lua.Value),
-		jsFuncs:    make(map[uint32]*lua.GoFunction),
-		jsIDs:      make(map[*lua.GoFunction]uint32),
+		host:    host,
+		done:    make(chan struct{}),
+		in:      make([]byte, 0, 4<<10),
+		held:    make(map[uint32]lua.Value),
+		jsFuncs: make(map[uint32]*lua.GoFunction),
+		jsIDs:   make(map[*lua.GoFunction]uint32),
 	}
 	b.enc.Hold = b.hold
 	b.enc.JSFunc = b.jsFuncID
 	b.dec.Held = b.heldValue
 	b.dec.JSFunc = b.jsFunc
 
-	b.out = &hostWriter{host: host, fd: 1}
-	b.warn = &hostWriter{host: host, fd: 2}
+	b.stdout = &hostWriter{host: host, fd: 1}
+	b.stderr = &hostWriter{host: host, fd: 2}
 	b.state = lua.NewState()
-	b.state.Stdout = b.out
-	b.state.Stderr = b.warn
+	b.state.Stdout = b.stdout
+	b.state.Stderr = b.stderr
 	lib.OpenAll(b.state)
-	return b, nil
+	return b
 }
 
-// export installs the bridge's entry points on the host object. Each takes
-// and returns JS values; a failure returns b.failed after handing the
-// error to the host.
-func (b *bridge) export(done chan struct{}) {
-	b.method("eval", func(args []js.Value) js.Value {
-		code := args[0].String()
-		res, err := b.state.DoString(code, code)
-		return b.results(res, err)
-	})
-	b.method("call", func(args []js.Value) js.Value {
-		fn, ok := b.held[uint32(args[0].Int())]
-		if !ok {
-			return b.fail(errors.New("attempt to call a released Lua function"))
+// address returns where p's bytes start in the WebAssembly memory.
+func address(p []byte) uint32 { return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(p)))) }
+
+// input returns a copy of the host's n input bytes (a nested call may
+// overwrite the buffer).
+func (b *bridge) input(n int32) []byte { return bytes.Clone(b.in[:n]) }
+
+// reply finishes a call into Go: Lua's pending output goes to the host
+// first, then the first of vals (none: an empty message) or err is encoded
+// into b.out. It returns the message's length n, or -n-1 when the message
+// is an error.
+func (b *bridge) reply(vals []lua.Value, err error) int32 {
+	b.stdout.flush()
+	b.stderr.flush()
+	if err == nil {
+		msg, encErr := b.enc.Encode(vals[:min(len(vals), 1)]...)
+		if encErr == nil {
+			b.out = msg
+			return int32(len(msg))
 		}
-		callArgs, err := b.decode(args[1])
-		if err != nil {
-			return b.fail(err)
-		}
-		res, err := b.state.Call(fn, callArgs...)
-		return b.results(res, err)
-	})
-	b.method("getGlobal", func(args []js.Value) js.Value {
-		return b.result(b.state.GetGlobal(args[0].String()))
-	})
-	b.method("setGlobal", func(args []js.Value) js.Value {
-		vals, err := b.decode(args[1])
-		if err != nil {
-			return b.fail(err)
-		}
-		b.state.SetGlobal(args[0].String(), first(vals))
-		return js.Undefined()
-	})
-	b.method("release", func(args []js.Value) js.Value {
-		delete(b.held, uint32(args[0].Int()))
-		return js.Undefined()
-	})
-	b.method("close", func(args []js.Value) js.Value {
-		b.out.flush()
-		b.state.Close()
-		for _, f := range b.funcs {
-			f.Release()
-		}
-		close(done)
-		return js.Undefined()
-	})
-}
-
-// method installs fn under name, flushing Lua's output before returning so
-// that it reaches the host in order with the call's result.
-func (b *bridge) method(name string, fn func(args []js.Value) js.Value) {
-	f := js.FuncOf(func(this js.Value, args []js.Value) any {
-		r := fn(args)
-		b.out.flush()
-		b.warn.flush()
-		return r
-	})
-	b.funcs = append(b.funcs, f)
-	b.host.Set(name, f)
-}
-
-// results converts the first result of a call, or its error.
-func (b *bridge) results(res []lua.Value, err error) js.Value {
-	if err != nil {
-		return b.fail(err)
+		err = encErr
 	}
-	if len(res) == 0 {
-		return js.Undefined()
-	}
-	return b.result(res[0])
+	b.out = b.encodeError(err)
+	return -int32(len(b.out)) - 1
 }
 
-// result converts v: scalars become JS primitives directly, anything else
-// crosses as a wire message (a Uint8Array) that the host decodes.
-func (b *bridge) result(v lua.Value) js.Value {
-	switch v.Type() {
-	case lua.TypeNil:
-		return js.Null()
-	case lua.TypeBoolean:
-		return js.ValueOf(v.Truthy())
-	case lua.TypeNumber:
-		f, _ := v.ToNumber()
-		return js.ValueOf(f)
-	case lua.TypeString:
-		s, _ := v.AsString()
-		return js.ValueOf(s)
-	}
-	msg, err := b.enc.Encode(v)
-	if err != nil {
-		return b.fail(err)
-	}
-	return b.bytes(msg)
-}
-
-func (b *bridge) bytes(p []byte) js.Value {
-	a := b.uint8Array.New(len(p))
-	js.CopyBytesToJS(a, p)
-	return a
-}
-
-// fail hands err to the host (message, traceback and, for an error value
-// that is not a string, the value itself) and returns b.failed.
-func (b *bridge) fail(err error) js.Value {
+// encodeError writes err as [message, traceback, value, exit code]: value
+// is the error value when it is not a string or number (error({...})), and
+// the exit code is set for os.exit.
+func (b *bridge) encodeError(err error) []byte {
 	var traceback string
-	value := js.Undefined()
+	value := lua.Nil
 	var le *lua.Error
 	if errors.As(err, &le) {
 		traceback = le.Traceback
 		if !le.Value.IsString() && !le.Value.IsNumber() {
-			if msg, encErr := b.enc.Encode(le.Value); encErr == nil {
-				value = b.bytes(msg)
-			}
+			value = le.Value
 		}
 	}
+	exitCode := lua.Nil
 	var exit *lib.ExitError
-	exitCode := js.Undefined()
 	if errors.As(err, &exit) {
-		exitCode = js.ValueOf(exit.Code)
+		exitCode = lua.Int(int64(exit.Code))
 	}
-	b.host.Call("setError", err.Error(), traceback, value, exitCode)
-	return b.failed
+	msg, encErr := b.enc.Encode(lua.String(err.Error()), lua.String(traceback), value, exitCode)
+	if encErr != nil { // the error value itself cannot be converted
+		msg, _ = b.enc.Encode(lua.String(err.Error()), lua.String(traceback))
+	}
+	return msg
 }
 
-// decode converts a value crossing from JS: a primitive, or a wire message
-// (a Uint8Array) holding one or more values.
-func (b *bridge) decode(v js.Value) ([]lua.Value, error) {
-	switch v.Type() {
-	case js.TypeUndefined, js.TypeNull:
-		return []lua.Value{lua.Nil}, nil
-	case js.TypeBoolean:
-		return []lua.Value{lua.Bool(v.Bool())}, nil
-	case js.TypeNumber:
-		return []lua.Value{number(v.Float())}, nil
-	case js.TypeString:
-		return []lua.Value{lua.String(v.String())}, nil
-	}
-	msg := make([]byte, v.Length())
-	js.CopyBytesToGo(msg, v)
-	return b.dec.Decode(msg)
+func (b *bridge) eval(code string) ([]lua.Value, error) {
+	return b.state.DoString(code, code)
 }
 
-// number converts a JS number: integral values in the safe range become
-// Lua integers (as JS code means them), others floats.
-func number(f float64) lua.Value {
-	if f == math.Trunc(f) && math.Abs(f) <= 1<<53 && !(f == 0 && math.Signbit(f)) {
-		return lua.Int(int64(f))
+func (b *bridge) call(handle uint32, args []byte) ([]lua.Value, error) {
+	fn, ok := b.held[handle]
+	if !ok {
+		return nil, errors.New("attempt to call a released Lua function")
 	}
-	return lua.Float(f)
+	vals, err := b.dec.Decode(args)
+	if err != nil {
+		return nil, err
+	}
+	return b.state.Call(fn, vals...)
+}
+
+func (b *bridge) setGlobal(name string, msg []byte) error {
+	vals, err := b.dec.Decode(msg)
+	if err != nil {
+		return err
+	}
+	b.state.SetGlobal(name, first(vals))
+	return nil
+}
+
+func (b *bridge) close() {
+	b.stdout.flush()
+	b.stderr.flush()
+	b.state.Close()
+	clear(b.held)
+	close(b.done)
+}
+
+func first(vals []lua.Value) lua.Value {
+	if len(vals) == 0 {
+		return lua.Nil
+	}
+	return vals[0]
 }
 
 func (b *bridge) hold(v lua.Value) uint32 {
@@ -241,34 +188,36 @@ func (b *bridge) jsFunc(id uint32) lua.Value {
 	return g.Value()
 }
 
-// callJS calls the host's function id with args and returns its result. A
-// JS exception becomes a Lua error: a LuaError thrown by nested Lua code
-// keeps its message as it is, any other exception is raised with the
-// position of the calling Lua code, as a library function's error would be.
+// callJS calls the host's function id with args and returns its result,
+// which the host writes into the input buffer. A JS exception comes back
+// as [isLuaError, message]: a LuaError thrown by nested Lua code keeps its
+// message as it is, any other exception is raised with the position of the
+// calling Lua code, as a library function's error would be.
 func (b *bridge) callJS(t *lua.Thread, id uint32, args []lua.Value) ([]lua.Value, error) {
 	msg, err := b.enc.Encode(args...)
 	if err != nil {
 		return nil, lua.Errorf("%s", err.Error())
 	}
-	b.out.flush()
-	r := b.host.Call("callJS", id, b.bytes(msg))
-	if r.Equal(b.failed) {
-		e := b.host.Get("jsError")
-		if e.Index(0).Bool() {
-			return nil, &lua.Error{Value: lua.String(e.Index(1).String())}
-		}
-		return nil, lua.Errorf("%s", e.Index(1).String())
+	b.stdout.flush()
+	b.stderr.flush()
+	n := b.host.Call("callJS", id, address(msg), len(msg)).Int()
+	failed := n < 0
+	if failed {
+		n = -n - 1
 	}
-	vals, err := b.decode(r)
+	vals, err := b.dec.Decode(b.in[:n])
 	if err != nil {
 		return nil, lua.Errorf("%s", err.Error())
 	}
-	return t.Ret(first(vals))
-}
-
-func first(vals []lua.Value) lua.Value {
-	if len(vals) == 0 {
-		return lua.Nil
+	if failed {
+		if len(vals) != 2 {
+			return nil, lua.Errorf("a JS function failed")
+		}
+		text, _ := vals[1].AsString()
+		if vals[0].Truthy() {
+			return nil, &lua.Error{Value: vals[1]}
+		}
+		return nil, lua.Errorf("%s", text)
 	}
-	return vals[0]
+	return t.Ret(first(vals))
 }

@@ -3,13 +3,20 @@
 // Command wasm is the engine's WebAssembly build for JavaScript hosts (the
 // npm package in js/ loads it).
 //
-// The handshake leaves no global behind: the host puts an object under a
+// The host calls Go through functions exported with go:wasmexport (see
+// exports.go): a plain WebAssembly call costs tens of nanoseconds, where a
+// syscall/js callback (js.FuncOf) costs ~10 µs of goroutine switching.
+// Their arguments are numbers; bytes cross through two buffers in Go's
+// memory that the host reads and writes directly: the input buffer (code,
+// names, wire messages from JS) and the output buffer (a wire message or
+// an error). Go calls the host through methods of its host object with
+// syscall/js: write (Lua's output), callJS (a JS function called from Lua).
+//
+// The handshake leaves no global behind: the host puts its object under a
 // one-shot name on the global object it gives the Go runtime (a private
 // stand-in for globalThis, see js/runtime.js) and passes that name as the
-// first program argument. main reads the object, installs the bridge's
-// functions on it and calls its ready method; the host then deletes the
-// name. From then on the host calls Go synchronously through those
-// functions, and Go calls back through methods of the same object.
+// first program argument. main reads the object, sets up the bridge and
+// calls the object's ready method; the host then deletes the name.
 package main
 
 import (
@@ -25,13 +32,12 @@ func main() {
 	if host.Type() != js.TypeObject {
 		panic("luawasm: no host object under the handshake name")
 	}
-	b, err := newBridge(host)
-	if err != nil {
-		host.Call("ready", err.Error())
-		return
-	}
-	done := make(chan struct{})
-	b.export(done)
+	current = newBridge(host)
+	// After lw_close the host calls wake, whose event lets this goroutine
+	// run again and the program end.
+	wake := js.FuncOf(func(js.Value, []js.Value) any { return nil })
+	host.Set("wake", wake)
 	host.Call("ready")
-	<-done // close() was called: the Go program ends and frees its memory
+	<-current.done
+	wake.Release()
 }

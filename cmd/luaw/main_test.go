@@ -117,6 +117,8 @@ var cliCases = []cliCase{
 	{name: "finalizers run at exit", args: []string{"-e", "setmetatable({}, {__gc = function() print('finalized') end}) print('end of chunk')"}},
 	{name: "finalizers run after an error", args: []string{"-e", "x = setmetatable({}, {__gc = function() print('finalized') end}) error('e')"}},
 	{name: "collector in generational mode", args: []string{"-e", "print(collectgarbage('incremental'), collectgarbage('incremental'))"}},
+	{name: "binary script", args: []string{"-e", "local f = io.open('chunk.out', 'wb') f:write(string.dump(load('print(\"binary script\", ...)'))) f:close()", "chunk.out", "a1"}},
+	{name: "binary script after a comment line", args: []string{"-e", "local f = io.open('chunk.out', 'wb') f:write('#!/usr/bin/lua\\n', string.dump(load('print(\"binary script\", ...)'))) f:close()", "chunk.out", "a1"}},
 	{name: "binary chunk file", stdin: "", args: []string{"-e", "local f = io.open('chunk.out', 'wb') f:write(string.dump(load('print(\"from binary\")'))) f:close()", "-e", "dofile('chunk.out')"}},
 }
 

@@ -1,0 +1,35 @@
+// The errors the package throws.
+
+/**
+ * A Lua error: raised by error(), by the runtime, or a syntax error.
+ * message is Lua's message ("[string \"...\"]:1: boom"), traceback Lua's
+ * stack traceback when the error was not caught inside Lua, value the error
+ * value itself when it is not a string (error({code = 42})), exitCode the
+ * status given to os.exit.
+ */
+export class LuaError extends Error {
+  constructor(message, { traceback = '', value, exitCode } = {}) {
+    super(message);
+    this.name = 'LuaError';
+    this.traceback = traceback;
+    if (value !== undefined) this.value = value;
+    if (exitCode !== undefined) this.exitCode = exitCode;
+  }
+}
+
+/**
+ * A failure of the persistent store (IndexedDB, a file). code tells which:
+ * 'unavailable' (no IndexedDB, as in some private modes), 'quota' (the
+ * origin's storage quota is exhausted), 'blocked' (another tab holds an
+ * older version of the database open), 'corrupt' (stored data cannot be
+ * read), 'closed', or 'write' (any other failed write). A failed write loses
+ * nothing: the change stays in memory and is written again by the next
+ * commit or flush().
+ */
+export class StorageError extends Error {
+  constructor(code, message, cause) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'StorageError';
+    this.code = code;
+  }
+}

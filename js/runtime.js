@@ -1,0 +1,109 @@
+// Loading the WebAssembly module and starting Go programs in it.
+//
+// Go's runtime glue (wasm_exec.js, copied from the Go installation at build
+// time into wasm_exec.gen.js) normally installs globalThis.Go, fs, process
+// and path. Here it runs against a private stand-in for the global object:
+// reads fall through to the real global, writes stay private. The Go
+// program sees that stand-in as js.Global(), which is also where the
+// one-shot handshake name lives, so nothing is ever added to the page's
+// global object.
+
+import { defineGo } from './wasm_exec.gen.js';
+
+function privateGlobal() {
+  const own = Object.create(null);
+  const real = globalThis;
+  return new Proxy(real, {
+    // The receiver is the real global: browser getters (crypto,
+    // performance) refuse any other.
+    get: (target, key) => (key in own ? own[key] : Reflect.get(target, key)),
+    set: (target, key, value) => {
+      own[key] = value;
+      return true;
+    },
+    has: (target, key) => key in own || key in target,
+    deleteProperty: (target, key) => delete own[key],
+  });
+}
+
+let sandbox;
+let GoClass;
+
+function goRuntime() {
+  if (!GoClass) {
+    sandbox = privateGlobal();
+    GoClass = defineGo(sandbox);
+  }
+  return { Go: GoClass, sandbox };
+}
+
+const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+const modules = new Map(); // wasm URL -> Promise<WebAssembly.Module>
+
+/**
+ * Returns the compiled module for source: a WebAssembly.Module, bytes
+ * (ArrayBuffer or view), a Response, or a URL (string or URL object). A URL
+ * is fetched and compiled once per page.
+ */
+export function compileModule(source) {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(Promise.resolve(source));
+  const url = String(source);
+  let m = modules.get(url);
+  if (!m) {
+    m = fetchAndCompile(url);
+    modules.set(url, m);
+    m.catch(() => modules.delete(url)); // let a later init try again
+  }
+  return m;
+}
+
+async function fetchAndCompile(url) {
+  if (isNode && url.startsWith('file:')) {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(new URL(url)));
+  }
+  return compileResponse(fetch(url));
+}
+
+async function compileResponse(responsePromise) {
+  const response = await responsePromise;
+  if (!response.ok) throw new Error(`cannot load the Lua WebAssembly module from ${response.url}: HTTP ${response.status}`);
+  if (WebAssembly.compileStreaming && (response.headers.get('Content-Type') || '').startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+let serial = 0;
+
+/**
+ * Starts the Go program of module with host as its bridge object. Resolves
+ * to the WebAssembly instance once the program has called host.ready;
+ * exited is called when the program ends.
+ */
+export async function startGo(module, host, exited) {
+  const { Go, sandbox } = goRuntime();
+  const go = new Go();
+  const name = `__luawasm_${Date.now().toString(36)}_${(serial++).toString(36)}_${Math.random().toString(36).slice(2)}`;
+  go.argv = ['luawasm', name];
+  go.exit = () => {};
+  let isReady = false;
+  host.ready = () => {
+    isReady = true;
+  };
+  sandbox[name] = host;
+  let instance;
+  try {
+    instance = await WebAssembly.instantiate(module, go.importObject);
+    // main runs until it waits for lw_close, calling host.ready first.
+    go.run(instance).then(exited, exited);
+  } finally {
+    delete sandbox[name];
+    delete host.ready;
+  }
+  if (!isReady) throw new Error('the Lua WebAssembly module did not start');
+  return instance;
+}

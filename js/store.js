@@ -1,0 +1,206 @@
+// Record stores and the queue that writes the engine's commits to them.
+//
+// The Go engine keeps all of Memory in memory and writes each commit as one
+// batch of record puts and deletes (keys and values are bytes; keys order as
+// byte strings). A store is where those records live between sessions:
+// IndexedDB in browsers (idb.js), memory or a file in node. Every store has:
+//
+//   load()        Promise of every record, as [key, value] pairs in key order
+//   commit(ops)   Promise, settled when the ops ([{ key, value }], value null
+//                 for a delete) are durable, all or none of them
+//   close()       Promise
+//   subscribe(fn) optional: fn(ops) is called with the records that another
+//                 tab committed; returns a function that unsubscribes
+//
+// Batches cross from Go as one message: for each op a byte (0 put, 1
+// delete), the key (uvarint length, bytes) and, for a put, the value.
+
+import { StorageError } from './errors.js';
+
+/** Splits a batch message into ops whose keys and values are views of msg. */
+export function parseBatch(msg) {
+  const ops = [];
+  let pos = 0;
+  const uvarint = () => {
+    let x = 0;
+    let scale = 1;
+    for (;;) {
+      const b = msg[pos++];
+      if (b === undefined) throw new StorageError('corrupt', 'malformed batch message');
+      x += (b & 0x7f) * scale;
+      if (b < 0x80) return x;
+      scale *= 128;
+    }
+  };
+  const bytes = () => {
+    const n = uvarint();
+    if (pos + n > msg.length) throw new StorageError('corrupt', 'malformed batch message');
+    const b = msg.subarray(pos, pos + n);
+    pos += n;
+    return b;
+  };
+  while (pos < msg.length) {
+    const del = msg[pos++] === 1;
+    const key = bytes();
+    ops.push({ key, value: del ? null : bytes() });
+  }
+  return ops;
+}
+
+/** Returns ops ([{ key, value }], or [key, value] pairs) as one batch message. */
+export function formatBatch(ops) {
+  let size = 0;
+  const norm = [];
+  for (const op of ops) {
+    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
+    norm.push([key, value]);
+    size += 11 + key.length + (value ? 5 + value.length : 0);
+  }
+  const out = new Uint8Array(size);
+  let pos = 0;
+  const uvarint = (x) => {
+    while (x >= 0x80) {
+      out[pos++] = (x & 0x7f) | 0x80;
+      x = Math.floor(x / 128);
+    }
+    out[pos++] = x;
+  };
+  for (const [key, value] of norm) {
+    out[pos++] = value ? 0 : 1;
+    uvarint(key.length);
+    out.set(key, pos);
+    pos += key.length;
+    if (value) {
+      uvarint(value.length);
+      out.set(value, pos);
+      pos += value.length;
+    }
+  }
+  return out.subarray(0, pos);
+}
+
+/** Orders byte strings as the engine does (bytes.Compare). */
+export function compareBytes(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] - b[i];
+  }
+  return a.length - b.length;
+}
+
+const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Writes batches to a store one after another, in commit order. A batch
+ * that fails stays queued (nothing is lost: the engine's memory already
+ * holds it) and blocks the ones after it, so the store never holds a later
+ * commit without an earlier one; the next enqueue or flush() retries them
+ * all as one merged batch. onWritten(ops) and onFailed(error) report each
+ * outcome.
+ */
+export class Persister {
+  #store;
+  #queue = []; // batches not yet durable, oldest first
+  #writing = null; // the promise of the write in progress
+  #lastError = null;
+  #onWritten;
+  #onFailed;
+
+  constructor(store, { onWritten = () => {}, onFailed = () => {} } = {}) {
+    this.#store = store;
+    this.#onWritten = onWritten;
+    this.#onFailed = onFailed;
+  }
+
+  /** Number of batches waiting to be written. */
+  get pending() {
+    return this.#queue.length;
+  }
+
+  /** The error of the last failed write, until a write succeeds. */
+  get lastError() {
+    return this.#lastError;
+  }
+
+  enqueue(ops) {
+    // The ops may be views of a buffer the caller reuses.
+    this.#queue.push(ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })));
+    this.#kick();
+  }
+
+  /**
+   * Resolves when every batch enqueued so far is durable; rejects with the
+   * StorageError of a failed write (the batches stay queued).
+   */
+  async flush() {
+    if (this.#writing) await this.#writing;
+    if (this.#queue.length === 0) return;
+    this.#kick();
+    await this.#writing;
+    if (this.#queue.length > 0) throw this.#lastError;
+  }
+
+  #kick() {
+    if (this.#writing) return;
+    this.#writing = this.#drain().finally(() => {
+      this.#writing = null;
+    });
+  }
+
+  async #drain() {
+    while (this.#queue.length > 0) {
+      const count = this.#queue.length;
+      const ops = count === 1 ? this.#queue[0] : merge(this.#queue);
+      try {
+        await this.#store.commit(ops);
+      } catch (e) {
+        this.#lastError = e instanceof StorageError ? e : new StorageError('write', `writing to the store failed: ${e && e.message}`, e);
+        this.#onFailed(this.#lastError);
+        return; // retried by the next enqueue or flush
+      }
+      this.#lastError = null;
+      this.#queue.splice(0, count);
+      this.#onWritten(ops);
+    }
+  }
+}
+
+// merge folds batches into one in which the last op on each key wins.
+function merge(batches) {
+  const last = new Map();
+  for (const batch of batches) {
+    for (const op of batch) {
+      const k = hex(op.key);
+      last.delete(k); // keep the order of last writes
+      last.set(k, op);
+    }
+  }
+  return [...last.values()];
+}
+
+/** A store in memory: for node, tests and pages that persist nothing. */
+export class MemoryStore {
+  #records = new Map(); // hex key -> [key, value]
+  #closed = false;
+
+  async load() {
+    this.#check();
+    return [...this.#records.values()].sort((a, b) => compareBytes(a[0], b[0])).map(([k, v]) => [k.slice(), v.slice()]);
+  }
+
+  async commit(ops) {
+    this.#check();
+    for (const { key, value } of ops) {
+      if (value) this.#records.set(hex(key), [key.slice(), value.slice()]);
+      else this.#records.delete(hex(key));
+    }
+  }
+
+  async close() {
+    this.#closed = true;
+  }
+
+  #check() {
+    if (this.#closed) throw new StorageError('closed', 'the store is closed');
+  }
+}

@@ -1,0 +1,98 @@
+// Start-up and round-trip timings of the package, in Chromium and node.
+//
+//   node tests/browser/bench.mjs   (make bench-browser)
+//
+// Chromium: init() to the first eval's result on a first visit (the wasm is
+// downloaded and compiled), on a reload (the wasm comes from the HTTP cache,
+// with V8's compiled code when it kept it), and for a second instance in
+// the same page (the compiled module is reused); then the cost of one
+// eval / call / global.get round trip, median of batches, once V8 has
+// optimized the hot code (the first calls run on its baseline compiler).
+
+import { LuaWASM } from '../../dist/index.js';
+import { launch, startServer } from './harness.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// roundTrips runs in the page (or in node) with a ready instance `lua`.
+async function roundTrips(lua) {
+  const time = (fn, n) => {
+    const runs = [];
+    for (let r = 0; r < 7; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) fn();
+      runs.push(((performance.now() - t0) / n) * 1000);
+    }
+    runs.sort((a, b) => a - b);
+    return runs[3];
+  };
+  const inc = lua.eval('return function(x) return x + 1 end');
+  lua.eval('n = 42');
+  lua.eval('big = {} for i = 1, 100 do big[i] = {id = i, name = "user" .. i} end');
+  let x = 0;
+  const cold = time(() => lua.eval('return 1'), 200);
+  // V8 first runs wasm on its baseline compiler and optimizes hot functions
+  // in the background: warm up before measuring the steady state.
+  for (let i = 0; i < 30000; i++) {
+    lua.eval('return 1');
+    x = inc(x);
+    if (i % 100 === 0) lua.eval('return big');
+  }
+  return {
+    'eval("return 1"), first calls': cold,
+    'eval("return 1")': time(() => lua.eval('return 1'), 2000),
+    'eval("n = n + 1")': time(() => lua.eval('n = n + 1'), 2000),
+    'call Lua function from JS': time(() => (x = inc(x)), 5000),
+    'global.get("n")': time(() => lua.global.get('n'), 5000),
+    'eval returning 100 records': time(() => lua.eval('return big'), 500),
+  };
+}
+
+const rows = [];
+const server = await startServer();
+const browser = await launch();
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const url = `${server.url}/fixtures/bench.html`;
+  await page.goto(url);
+  rows.push(['Chromium: init() to first eval, first visit', await page.evaluate(() => window.startup)]);
+  const reloads = [];
+  for (let i = 0; i < 5; i++) {
+    await page.reload();
+    reloads.push(await page.evaluate(() => window.startup));
+  }
+  rows.push(['Chromium: init() to first eval, reload (wasm cached), median of 5', median(reloads)]);
+  const again = [];
+  for (let i = 0; i < 5; i++) {
+    again.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      const other = await LuaWASM.init();
+      other.eval('return 1');
+      const ms = performance.now() - t0;
+      await other.close();
+      return ms;
+    }));
+  }
+  rows.push(['Chromium: another instance in the same page, median of 5', median(again)]);
+  const trips = await page.evaluate(`(${roundTrips.toString()})(window.lua)`);
+  for (const [k, v] of Object.entries(trips)) rows.push([`Chromium: ${k} (µs)`, v]);
+} finally {
+  await browser.close();
+  server.stop();
+}
+
+const t0 = performance.now();
+const lua = await LuaWASM.init();
+lua.eval('return 1');
+rows.push([`node ${process.version}: init() to first eval, first`, performance.now() - t0]);
+const t1 = performance.now();
+const second = await LuaWASM.init();
+second.eval('return 1');
+rows.push([`node ${process.version}: init() to first eval, second instance`, performance.now() - t1]);
+await second.close();
+for (const [k, v] of Object.entries(await roundTrips(lua))) rows.push([`node: ${k} (µs)`, v]);
+await lua.close();
+
+console.log('| measure | ms or µs |\n| --- | ---: |');
+for (const [k, v] of rows) console.log(`| ${k} | ${v.toFixed(k.includes('µs') ? 2 : 1)} |`);

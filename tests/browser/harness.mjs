@@ -1,0 +1,61 @@
+// Shared set-up of the browser tests: a headless Chromium (Debian's, driven
+// by playwright-core) and the project's static server (cmd/serve) serving
+// web/, dist/, js/ (the package sources, for tests of internal modules) and
+// tests/browser/fixtures/.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
+];
+
+/** Starts the static server on a free port; resolves to { url, stop }. */
+export async function startServer() {
+  const bin = join(root, 'bin', 'serve');
+  if (!existsSync(bin)) execFileSync('go', ['build', '-o', bin, './cmd/serve'], { cwd: root, stdio: 'inherit' });
+  const proc = spawn(bin, [
+    '-addr', '127.0.0.1:0',
+    '-web', join(root, 'web'),
+    '-dist', join(root, 'dist'),
+    '-mount', `/js/=${join(root, 'js')}`,
+    '-mount', `/fixtures/=${join(root, 'tests', 'browser', 'fixtures')}`,
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/\S+)/);
+      if (m) resolve(m[1].replace(/\/$/, ''));
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return { url, stop: () => proc.kill() };
+}
+
+/** Launches Chromium; resolves to the browser. */
+export function launch() {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}
+
+/**
+ * Opens url in a new page of context and collects its console output and
+ * page errors (page.logs, page.errors).
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.logs = [];
+  page.errors = [];
+  page.on('console', (m) => page.logs.push(m.text()));
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(url);
+  return page;
+}
