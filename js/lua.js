@@ -95,6 +95,7 @@ class GoSide {
 export class LuaInstance extends EventTarget {
   #go;
   #closed = false;
+  #crash = null;
   #exited;
   #jsFuncs = new Map(); // id -> JS function callable from Lua
   #jsIds = new WeakMap(); // JS function -> id
@@ -204,21 +205,33 @@ export class LuaInstance extends EventTarget {
   }
 
   #check() {
+    if (this.#crash) throw this.#crash;
     if (this.#closed) throw new Error('this Lua instance is closed');
+  }
+
+  /** @internal The Go program ended without close(): a fatal runtime error (out of memory). */
+  crashed() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#crash = new Error('the Lua engine stopped after a fatal error (see the console); this instance is closed');
   }
 
   // #run runs a call into Go. A trap means the Go program died (a bug, or
   // memory exhausted): the instance is unusable from then on.
   #run(fn) {
+    let r;
     try {
-      return fn();
+      r = fn();
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         this.#closed = true;
-        throw new Error(`the Lua engine crashed (${e.message}); this instance is closed`, { cause: e });
+        this.#crash = new Error(`the Lua engine crashed (${e.message}); this instance is closed`, { cause: e });
+        throw this.#crash;
       }
       throw e;
     }
+    if (this.#crash) throw this.#crash; // the program died during the call
+    return r;
   }
 
   #jsFunctionId(fn) {
@@ -285,7 +298,10 @@ export function makeLuaWASM(wasmURL) {
     exited.promise = new Promise((resolve) => {
       exited.resolve = resolve;
     });
-    const instance = await startGo(module, host, exited.resolve);
+    const instance = await startGo(module, host, () => {
+      if (!lua.closed) lua.crashed();
+      exited.resolve();
+    });
     exited.wake = () => host.wake();
     lua.attach(instance, exited);
     return lua;

@@ -3,8 +3,14 @@
 // example expects (<script src=".../dist/lua-wasm.js">).
 
 import { makeLuaWASM } from './lua.js';
+import { compileModule } from './runtime.js';
 
 // document.currentScript is only set while the script first runs.
 const scriptURL = (typeof document !== 'undefined' && document.currentScript && document.currentScript.src) || '';
+const wasmURL = () => new URL('lua.wasm', scriptURL || globalThis.location.href);
 
-globalThis.LuaWASM = makeLuaWASM(() => new URL('lua.wasm', scriptURL || globalThis.location.href));
+// Start downloading and compiling the module now, so that init() finds it
+// ready; a failure here is reported by init(), which tries again.
+compileModule(wasmURL()).catch(() => {});
+
+globalThis.LuaWASM = makeLuaWASM(wasmURL);

@@ -238,7 +238,10 @@ func (t *Thread) Tick(n int64) error {
 // counter starts over.
 func (t *Thread) budgetCheck() error {
 	s := t.state
-	s.stepBudget = gcCheckInterval
+	// Short intervals at first, so that the loop is re-entered early (see
+	// errRestart), then longer ones.
+	s.checkInterval = min(2*s.checkInterval, gcCheckInterval)
+	s.stepBudget = s.checkInterval
 	s.gc.safePoint(t)
 	return nil
 }

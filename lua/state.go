@@ -2,7 +2,6 @@ package lua
 
 import (
 	"io"
-	"math"
 	"os"
 	"unsafe"
 )
@@ -22,10 +21,11 @@ type State struct {
 	// Stderr receives warnings.
 	Stderr io.Writer
 
-	warnOn     bool // warn("@on") / warn("@off")
-	warnCont   bool // the previous warning piece did not end the message
-	gc         gcState
-	stepBudget int64 // instructions left before the next budget check; see Tick
+	warnOn        bool // warn("@on") / warn("@off")
+	warnCont      bool // the previous warning piece did not end the message
+	gc            gcState
+	stepBudget    int64 // back-jumps and calls left before the next budget check; see Tick
+	checkInterval int64 // the current interval between budget checks
 }
 
 // A Thread is a Lua thread: the main thread of a State or a coroutine. It
@@ -120,11 +120,12 @@ func (ci *callInfo) function() Value {
 // NewState returns a new state with no libraries opened.
 func NewState() *State {
 	s := &State{
-		globals:    NewTable(0, 64),
-		registry:   NewTable(0, 8),
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		stepBudget: math.MaxInt64,
+		globals:       NewTable(0, 64),
+		registry:      NewTable(0, 8),
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		stepBudget:    1 << 12,
+		checkInterval: 1 << 12,
 	}
 	s.main = s.newThread()
 	s.main.status = threadRunning
@@ -145,9 +146,6 @@ func (s *State) newThread() *Thread {
 	t.top = 1 // slot 0 is the base frame's function slot
 	return t
 }
-
-// NewThread returns a new coroutine with no function (see coroutine.create).
-func (s *State) NewThread() *Thread { return s.newThread() }
 
 // Globals returns the global table (_G).
 func (s *State) Globals() *Table { return s.globals }

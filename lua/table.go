@@ -85,6 +85,8 @@ func stringHash(s *stringObject) uint32 {
 	return s.hash
 }
 
+// mixInt hashes integer keys (the exec loop inlines the same expression
+// in its fast paths).
 func mixInt(x uint64) uint64 {
 	return (x * 0x9E3779B97F4A7C15) >> 29
 }
@@ -287,20 +289,6 @@ func (t *Table) constSlot(key *stringObject) (nd *node, found bool) {
 		return nd, false
 	}
 	return nil, false
-}
-
-// intNode returns the node of integer key i when it is in its home slot,
-// or nil.
-func (t *Table) intNode(i uint64) *node {
-	mask := len(t.nodes) - 1
-	if mask < 0 {
-		return nil
-	}
-	nd := &t.nodes[int(mixInt(i))&mask]
-	if nd.key.p == pInt && nd.key.n == i {
-		return nd
-	}
-	return nil
 }
 
 // hasRoom reports whether one more key fits in the hash part without a rehash.
@@ -574,6 +562,13 @@ func (t *Table) ensureArray(n int) {
 			}
 		}
 	}
+}
+
+// setList stores vals at the keys first+1, first+2, ... in the array
+// part (table constructors).
+func (t *Table) setList(first int, vals []Value) {
+	t.ensureArray(first + len(vals))
+	copy(t.arr[first:], vals)
 }
 
 // Len returns a border of t (the raw length operator #), found as the

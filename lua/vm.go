@@ -26,6 +26,11 @@ func execute(t *Thread) error {
 	var pending error
 	for {
 		err, recovered := runProtected(t, pending)
+		if err == errRestart {
+			// The loop left at a budget check; enter it again (see errRestart).
+			t, pending = s.running, nil
+			continue
+		}
 		if recovered == nil {
 			return err
 		}
@@ -51,6 +56,12 @@ func runProtected(t *Thread, pending error) (err error, recovered any) {
 
 // errYield is returned by the exec loop of a Go resume when its coroutine yields.
 var errYield = &Error{Value: String("yield"), processed: true}
+
+// errRestart makes the exec loop return to execute at budget checks, which
+// calls it again. A WebAssembly engine such as V8 runs a function on its
+// baseline code until the function is entered again, so a loop that never
+// returned would never run optimized code.
+var errRestart = &Error{Value: String("restart"), processed: true}
 
 func run(t *Thread, pending error) error {
 	s := t.state
@@ -128,14 +139,17 @@ newframe:
 				tv := *cl.upvals[ins.B()].v
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
-					if nd, sure := tb.findConst((*stringObject)(regAt(k, ins.C()).p)); nd != nil {
-						if nd.val.p != nil {
+					key := (*stringObject)(regAt(k, ins.C()).p)
+					if n := len(tb.nodes); n > 0 {
+						// The key's home slot, then the rest of its chain.
+						nd := &tb.nodes[int(key.hash)&(n-1)]
+						if nd.key.p != unsafe.Pointer(key) && nd.key.p != nil {
+							nd, _ = tb.findConstProbe(key)
+						}
+						if nd != nil && nd.key.p == unsafe.Pointer(key) && nd.val.p != nil {
 							*regAt(base, ins.A()) = nd.val
 							continue
 						}
-					} else if sure && tb.meta == nil {
-						*regAt(base, ins.A()) = Nil
-						continue
 					}
 				}
 			case compile.OP_GETTABLE:
@@ -148,9 +162,11 @@ newframe:
 							*regAt(base, ins.A()) = v
 							continue
 						}
-					} else if nd := tb.intNode(rc.n); nd != nil && nd.val.p != nil {
-						*regAt(base, ins.A()) = nd.val
-						continue
+					} else if n := len(tb.nodes); n > 0 {
+						if nd := &tb.nodes[int((rc.n*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == rc.n && nd.val.p != nil {
+							*regAt(base, ins.A()) = nd.val
+							continue
+						}
 					}
 				}
 			case compile.OP_GETI:
@@ -162,21 +178,40 @@ newframe:
 							*regAt(base, ins.A()) = v
 							continue
 						}
-					} else if nd := tb.intNode(uint64(c)); nd != nil && nd.val.p != nil {
-						*regAt(base, ins.A()) = nd.val
-						continue
+					} else if n := len(tb.nodes); n > 0 {
+						if nd := &tb.nodes[int((uint64(c)*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == uint64(c) && nd.val.p != nil {
+							*regAt(base, ins.A()) = nd.val
+							continue
+						}
 					}
 				}
 			case compile.OP_GETFIELD:
 				rb := *regAt(base, ins.B())
 				if rb.p != nil && *(*kind)(rb.p) == kindTable {
 					tb := (*Table)(rb.p)
-					if nd, sure := tb.findConst((*stringObject)(regAt(k, ins.C()).p)); nd != nil {
-						if nd.val.p != nil || tb.meta == nil {
-							*regAt(base, ins.A()) = nd.val
+					key := (*stringObject)(regAt(k, ins.C()).p)
+					if n := len(tb.nodes); n > 0 {
+						nd := &tb.nodes[int(key.hash)&(n-1)]
+						if nd.key.p == unsafe.Pointer(key) {
+							if nd.val.p != nil || tb.meta == nil {
+								*regAt(base, ins.A()) = nd.val
+								continue
+							}
+						} else if nd.key.p == nil {
+							if tb.meta == nil {
+								*regAt(base, ins.A()) = Nil
+								continue
+							}
+						} else if nd, sure := tb.findConstProbe(key); nd != nil {
+							if nd.val.p != nil || tb.meta == nil {
+								*regAt(base, ins.A()) = nd.val
+								continue
+							}
+						} else if sure && tb.meta == nil {
+							*regAt(base, ins.A()) = Nil
 							continue
 						}
-					} else if sure && tb.meta == nil {
+					} else if tb.meta == nil {
 						*regAt(base, ins.A()) = Nil
 						continue
 					}
@@ -242,9 +277,11 @@ newframe:
 							tb.setArr(int(key.n-1), v)
 							continue
 						}
-					} else if nd := tb.intNode(key.n); nd != nil && nd.val.p != nil {
-						tb.setNode(nd, v)
-						continue
+					} else if n := len(tb.nodes); n > 0 {
+						if nd := &tb.nodes[int((key.n*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == key.n && nd.val.p != nil {
+							tb.setNode(nd, v)
+							continue
+						}
 					}
 				}
 			case compile.OP_SETI:
@@ -306,67 +343,128 @@ newframe:
 					*regAt(base, ins.A()) = Value{pInt, rb.n + uint64(int64(ins.SC()))}
 					pc++
 				} else if rb.p == pFloat {
-					*regAt(base, ins.A()) = Float(rb.floatPayload() + float64(ins.SC()))
+					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(math.Float64frombits(rb.n) + float64(ins.SC()))}
 					pc++
 				}
 				continue
 			case compile.OP_ADDK:
-				rb, kc := *regAt(base, ins.B()), *regAt(k, ins.C())
-				if rb.p == pInt && kc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n + kc.n}
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, kc); ok {
-					*regAt(base, ins.A()) = Float(x + y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
+				pc++
 				continue
 			case compile.OP_SUBK:
-				rb, kc := *regAt(base, ins.B()), *regAt(k, ins.C())
-				if rb.p == pInt && kc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n - kc.n}
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, kc); ok {
-					*regAt(base, ins.A()) = Float(x - y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
+				pc++
 				continue
 			case compile.OP_MULK:
-				rb, kc := *regAt(base, ins.B()), *regAt(k, ins.C())
-				if rb.p == pInt && kc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n * kc.n}
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, kc); ok {
-					*regAt(base, ins.A()) = Float(x * y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
+				pc++
 				continue
 			case compile.OP_MODK:
-				rb, kc := *regAt(base, ins.B()), *regAt(k, ins.C())
-				if rb.p == pInt && kc.p == pInt && int64(kc.n) > 0 {
-					r := int64(rb.n) % int64(kc.n)
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
+					r := int64(rb.n) % int64(rc.n)
 					if r < 0 {
-						r += int64(kc.n)
+						r += int64(rc.n)
 					}
 					*regAt(base, ins.A()) = Value{pInt, uint64(r)}
 					pc++
 					continue
 				}
 			case compile.OP_POWK:
-				if x, y, ok := floatOperands(*regAt(base, ins.B()), *regAt(k, ins.C())); ok && y == 2 {
-					*regAt(base, ins.A()) = Float(x * x)
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
+					x := math.Float64frombits(rb.n)
+					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * x)}
 					pc++
 					continue
 				}
 			case compile.OP_DIVK:
-				if x, y, ok := floatOperands(*regAt(base, ins.B()), *regAt(k, ins.C())); ok {
-					*regAt(base, ins.A()) = Float(x / y)
-					pc++
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
 				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
+				pc++
 				continue
 			case compile.OP_IDIVK:
-				rb, kc := *regAt(base, ins.B()), *regAt(k, ins.C())
-				if rb.p == pInt && kc.p == pInt && int64(kc.n) > 0 {
-					x, y := int64(rb.n), int64(kc.n)
+				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
+				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
+					x, y := int64(rb.n), int64(rc.n)
 					q := x / y
 					if x%y != 0 && x < 0 {
 						q--
@@ -375,63 +473,137 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BANDK, compile.OP_BORK, compile.OP_BXORK:
-				if x, ok := toIntegerNS(*regAt(base, ins.B())); ok {
-					y := int64(regAt(k, ins.C()).n)
-					switch ins.Op() {
-					case compile.OP_BANDK:
-						x &= y
-					case compile.OP_BORK:
-						x |= y
-					default:
-						x ^= y
+			case compile.OP_BANDK:
+				rb := *regAt(base, ins.B())
+				if rb.p == pInt {
+					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
+					x &= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_BORK:
+				rb := *regAt(base, ins.B())
+				if rb.p == pInt {
+					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
+					x |= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_BXORK:
+				rb := *regAt(base, ins.B())
+				if rb.p == pInt {
+					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
+					x ^= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_SHRI:
+				rb := *regAt(base, ins.B())
+				if rb.p == pInt {
+					x, y := int64(rb.n), int64(ins.SC())
+					if y <= -64 || y >= 64 {
+						x = 0
+					} else if y >= 0 {
+						x = int64(uint64(x) >> uint(y))
+					} else {
+						x = int64(uint64(x) << uint(-y))
 					}
 					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
 					pc++
+					continue
 				}
-				continue
-			case compile.OP_SHRI:
-				if x, ok := toIntegerNS(*regAt(base, ins.B())); ok {
-					*regAt(base, ins.A()) = Value{pInt, uint64(shiftLeft(x, -int64(ins.SC())))}
-					pc++
-				}
-				continue
 			case compile.OP_SHLI:
-				if x, ok := toIntegerNS(*regAt(base, ins.B())); ok {
-					*regAt(base, ins.A()) = Value{pInt, uint64(shiftLeft(int64(ins.SC()), x))}
+				rb := *regAt(base, ins.B())
+				if rb.p == pInt {
+					x, y := int64(ins.SC()), int64(rb.n)
+					if y <= -64 || y >= 64 {
+						x = 0
+					} else if y >= 0 {
+						x = int64(uint64(x) << uint(y))
+					} else {
+						x = int64(uint64(x) >> uint(-y))
+					}
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
 					pc++
+					continue
 				}
-				continue
-
 			case compile.OP_ADD:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, rc); ok {
-					*regAt(base, ins.A()) = Float(x + y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
+				pc++
 				continue
 			case compile.OP_SUB:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, rc); ok {
-					*regAt(base, ins.A()) = Float(x - y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
+				pc++
 				continue
 			case compile.OP_MUL:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
 					pc++
-				} else if x, y, ok := floatOperands(rb, rc); ok {
-					*regAt(base, ins.A()) = Float(x * y)
-					pc++
+					continue
 				}
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
+				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
+				pc++
 				continue
 			case compile.OP_MOD:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
@@ -445,16 +617,32 @@ newframe:
 					continue
 				}
 			case compile.OP_POW:
-				if x, y, ok := floatOperands(*regAt(base, ins.B()), *regAt(base, ins.C())); ok && y == 2 {
-					*regAt(base, ins.A()) = Float(x * x)
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
+					x := math.Float64frombits(rb.n)
+					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * x)}
 					pc++
 					continue
 				}
 			case compile.OP_DIV:
-				if x, y, ok := floatOperands(*regAt(base, ins.B()), *regAt(base, ins.C())); ok {
-					*regAt(base, ins.A()) = Float(x / y)
-					pc++
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				var x, y float64
+				if rb.p == pFloat {
+					x = math.Float64frombits(rb.n)
+				} else if rb.p == pInt {
+					x = float64(int64(rb.n))
+				} else {
+					continue
 				}
+				if rc.p == pFloat {
+					y = math.Float64frombits(rc.n)
+				} else if rc.p == pInt {
+					y = float64(int64(rc.n))
+				} else {
+					continue
+				}
+				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
+				pc++
 				continue
 			case compile.OP_IDIV:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
@@ -468,26 +656,63 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BAND, compile.OP_BOR, compile.OP_BXOR, compile.OP_SHL, compile.OP_SHR:
-				x, ok1 := toIntegerNS(*regAt(base, ins.B()))
-				y, ok2 := toIntegerNS(*regAt(base, ins.C()))
-				if ok1 && ok2 {
-					switch ins.Op() {
-					case compile.OP_BAND:
-						x &= y
-					case compile.OP_BOR:
-						x |= y
-					case compile.OP_BXOR:
-						x ^= y
-					case compile.OP_SHL:
-						x = shiftLeft(x, y)
-					default:
-						x = shiftLeft(x, -y)
+			case compile.OP_BAND:
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					x &= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_BOR:
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					x |= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_BXOR:
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					x ^= y
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
+			case compile.OP_SHL:
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					if y <= -64 || y >= 64 {
+						x = 0
+					} else if y >= 0 {
+						x = int64(uint64(x) << uint(y))
+					} else {
+						x = int64(uint64(x) >> uint(-y))
 					}
 					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
 					pc++
+					continue
 				}
-				continue
+			case compile.OP_SHR:
+				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					if y <= -64 || y >= 64 {
+						x = 0
+					} else if y >= 0 {
+						x = int64(uint64(x) >> uint(y))
+					} else {
+						x = int64(uint64(x) << uint(-y))
+					}
+					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					pc++
+					continue
+				}
 
 			case compile.OP_UNM:
 				rb := *regAt(base, ins.B())
@@ -495,12 +720,12 @@ newframe:
 					*regAt(base, ins.A()) = Value{pInt, -rb.n}
 					continue
 				} else if rb.p == pFloat {
-					*regAt(base, ins.A()) = Float(-rb.floatPayload())
+					*regAt(base, ins.A()) = Value{pFloat, rb.n ^ 1<<63}
 					continue
 				}
 			case compile.OP_BNOT:
-				if x, ok := toIntegerNS(*regAt(base, ins.B())); ok {
-					*regAt(base, ins.A()) = Value{pInt, uint64(^x)}
+				if rb := *regAt(base, ins.B()); rb.p == pInt {
+					*regAt(base, ins.A()) = Value{pInt, ^rb.n}
 					continue
 				}
 			case compile.OP_NOT:
@@ -676,6 +901,7 @@ newframe:
 						if err = t.budgetCheck(); err != nil {
 							goto onError
 						}
+						return errRestart
 					}
 					continue newframe
 				}
@@ -700,6 +926,8 @@ newframe:
 					goto onError
 				case stYield:
 					return errYield
+				case stRestart:
+					return errRestart
 				}
 				continue newframe
 			case compile.OP_RETURN:
@@ -831,6 +1059,8 @@ newframe:
 				return nil
 			case stYield:
 				return errYield
+			case stRestart:
+				return errRestart
 			}
 			continue newframe
 		}
@@ -878,11 +1108,12 @@ func (t *Thread) postReturn(ci *callInfo, first, n int) {
 type stepStatus uint8
 
 const (
-	stDone  stepStatus = iota // the instruction completed; continue
-	stFrame                   // a frame was pushed or popped, or the thread changed: reload
-	stError                   // an error is in t.lastErr
-	stExit                    // the fresh frame returned: leave the loop
-	stYield                   // a Go-resumed coroutine yielded: leave the loop
+	stDone    stepStatus = iota // the instruction completed; continue
+	stFrame                     // a frame was pushed or popped, or the thread changed: reload
+	stError                     // an error is in t.lastErr
+	stExit                      // the fresh frame returned: leave the loop
+	stYield                     // a Go-resumed coroutine yielded: leave the loop
+	stRestart                   // a budget check passed: leave the loop to enter it again
 )
 
 // concatFast concatenates values that are all strings or numbers.

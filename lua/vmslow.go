@@ -6,12 +6,7 @@ import "github.com/luawasm/luawasm/compile"
 // past it) in full generality: the instructions the exec loop does not
 // handle inline, and those whose fast path did not apply. It reports what
 // the loop must do next; on stDone the loop continues from ci.pc.
-var SlowCounts map[compile.Opcode]int
-
 func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
-	if SlowCounts != nil {
-		SlowCounts[ins.Op()]++
-	}
 	base := ci.base
 	ra := base + ins.A()
 	p := ci.lf.proto
@@ -73,7 +68,38 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 		}
 		return t.unaryMeta(ci, rb, tmUnm, ra, ins.B())
 	case compile.OP_BNOT:
-		return t.unaryMeta(ci, t.stack[base+ins.B()], tmBnot, ra, ins.B())
+		rb := t.stack[base+ins.B()]
+		if x, ok := toIntegerNS(rb); ok {
+			t.stack[ra] = Int(^x)
+			return stDone
+		}
+		return t.unaryMeta(ci, rb, tmBnot, ra, ins.B())
+	case compile.OP_BANDK, compile.OP_BORK, compile.OP_BXORK, compile.OP_SHRI, compile.OP_SHLI,
+		compile.OP_BAND, compile.OP_BOR, compile.OP_BXOR, compile.OP_SHL, compile.OP_SHR:
+		// Operands that are floats with integral values; anything else is
+		// left to the MMBIN that follows.
+		a, b := t.stack[base+ins.B()], Nil
+		var ev tmEvent
+		switch op {
+		case compile.OP_BANDK, compile.OP_BORK, compile.OP_BXORK:
+			b = k[ins.C()]
+			ev = tmBand + tmEvent(op-compile.OP_BANDK)
+		case compile.OP_SHRI:
+			b, ev = Int(int64(ins.SC())), tmShr
+		case compile.OP_SHLI:
+			a, b, ev = Int(int64(ins.SC())), a, tmShl
+		default:
+			b = t.stack[base+ins.C()]
+			ev = tmBand + tmEvent(op-compile.OP_BAND)
+		}
+		x, ok1 := toIntegerNS(a)
+		y, ok2 := toIntegerNS(b)
+		if ok1 && ok2 {
+			v, _ := arithRaw(ev, Int(x), Int(y))
+			t.stack[ra] = v
+			ci.pc++ // skip the MMBIN
+		}
+		return stDone
 	case compile.OP_LEN:
 		rb := t.stack[base+ins.B()]
 		if tb := rb.AsTable(); tb != nil && fastTM(tb.meta, tmLen).p == nil {
@@ -104,7 +130,7 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 			t.lastErr = err
 			return stError
 		}
-		return stDone
+		return stRestart
 
 	case compile.OP_EQ:
 		a, b := t.stack[ra], t.stack[base+ins.B()]
@@ -202,9 +228,7 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 			last += p.code[ci.pc].Ax() * (compile.MaxArgC + 1)
 			ci.pc++
 		}
-		tb := t.stack[ra].AsTable()
-		tb.ensureArray(last)
-		copy(tb.arr[last-n:last], t.stack[ra+1:ra+1+n])
+		t.stack[ra].AsTable().setList(last-n, t.stack[ra+1:ra+1+n])
 		return stDone
 	case compile.OP_CLOSURE:
 		t.stack[ra] = t.newClosure(p.protos[ins.Bx()], ci.lf, base).Value()
@@ -323,6 +347,7 @@ func (t *Thread) tailCall(ci *callInfo, ins compile.Instruction, ra int) stepSta
 			t.lastErr = err
 			return stError
 		}
+		return stRestart
 	}
 	return stFrame
 }
@@ -335,28 +360,6 @@ func (t *Thread) returnFrom(ci *callInfo, first, n int) stepStatus {
 	t.ci = ci.prev
 	t.postReturn(ci, first, n)
 	return stFrame
-}
-
-// floatOperands converts two numbers to floats for arithmetic.
-func floatOperands(a, b Value) (float64, float64, bool) {
-	var x, y float64
-	switch a.p {
-	case pFloat:
-		x = a.floatPayload()
-	case pInt:
-		x = float64(a.intPayload())
-	default:
-		return 0, 0, false
-	}
-	switch b.p {
-	case pFloat:
-		y = b.floatPayload()
-	case pInt:
-		y = float64(b.intPayload())
-	default:
-		return 0, 0, false
-	}
-	return x, y, true
 }
 
 // toIntegerNS converts a number with an exact integer value (no strings).

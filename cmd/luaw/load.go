@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/syntax"
 )
 
 // loadFile loads a chunk from a file as luaL_loadfile does: name "" means
@@ -30,16 +31,11 @@ func loadFile(s *lua.State, name string) (lua.Value, error) {
 	if err != nil {
 		return lua.Nil, fileError("read", shown, err)
 	}
-	src := strings.TrimPrefix(string(data), "\xEF\xBB\xBF")
-	if strings.HasPrefix(src, "#") {
-		if nl := strings.IndexByte(src, '\n'); nl >= 0 {
-			src = src[nl:]
-		} else {
-			src = ""
-		}
-		if strings.HasPrefix(src, "\n\x1b") { // a binary chunk after the comment line
-			src = src[1:]
-		}
+	src := syntax.TrimFileHeader(string(data))
+	// luaL_loadfile also drops the comment line's newline when a binary
+	// chunk follows it; TrimFileHeader keeps it.
+	if strings.HasPrefix(src, "\n\x1b") {
+		src = src[1:]
 	}
 	return s.Load(src, chunkname, "bt")
 }

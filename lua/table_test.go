@@ -1,0 +1,115 @@
+package lua
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// TestTableModel checks tables against a Go map under random operations:
+// lookups, traversals (each live key once, clearing fields while
+// traversing) and borders.
+func TestTableModel(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	keyOf := func() Value {
+		switch rng.Intn(5) {
+		case 0, 1:
+			return Int(int64(rng.Intn(40)) - 3)
+		case 2:
+			return Float(float64(rng.Intn(20)) + 0.5)
+		case 3:
+			return Float(float64(rng.Intn(20))) // normalizes to an integer
+		default:
+			return String(string(rune('a' + rng.Intn(26))))
+		}
+	}
+	mkey := func(k Value) any {
+		k = normKey(k)
+		if s, ok := k.AsString(); ok {
+			return s
+		}
+		return k
+	}
+	for round := 0; round < 200; round++ {
+		tb := NewTable(rng.Intn(4), rng.Intn(4))
+		model := map[any]Value{}
+		for op := 0; op < 300; op++ {
+			k := keyOf()
+			if rng.Intn(4) == 0 {
+				tb.Set(k, Nil)
+				delete(model, mkey(k))
+			} else {
+				v := Int(int64(op))
+				tb.Set(k, v)
+				model[mkey(k)] = v
+			}
+		}
+		for mk, v := range model {
+			var k Value
+			switch x := mk.(type) {
+			case string:
+				k = String(x)
+			case Value:
+				k = x
+			}
+			if got := tb.Get(k); got != v {
+				t.Fatalf("round %d: t[%v] = %v, want %v", round, k, got, v)
+			}
+		}
+		seen := map[any]bool{}
+		var k Value
+		for {
+			nk, v, ok, err := tb.Next(k)
+			if err != nil {
+				t.Fatalf("round %d: next: %v", round, err)
+			}
+			if !ok {
+				break
+			}
+			if seen[mkey(nk)] {
+				t.Fatalf("round %d: key %v visited twice", round, nk)
+			}
+			seen[mkey(nk)] = true
+			if model[mkey(nk)] != v {
+				t.Fatalf("round %d: traversal gave %v = %v", round, nk, v)
+			}
+			if rng.Intn(3) == 0 {
+				tb.Set(nk, Nil) // allowed during traversal
+			}
+			k = nk
+		}
+		if len(seen) != len(model) {
+			t.Fatalf("round %d: traversal saw %d keys, want %d", round, len(seen), len(model))
+		}
+		n := tb.Len()
+		if n < 0 || n > 0 && tb.GetInt(n).IsNil() || !tb.GetInt(n+1).IsNil() {
+			t.Fatalf("round %d: %d is not a border", round, n)
+		}
+	}
+}
+
+// TestTableBorders checks lengths the reference gives for common shapes.
+func TestTableBorders(t *testing.T) {
+	s := NewState()
+	OpenBase(s)
+	tests := []struct {
+		src  string
+		want int64
+	}{
+		{"return {1, 2, nil, 4}", 4},
+		{"return {nil, nil, 3}", 3},
+		{"local t = {} t[1] = 1 t[2] = 2 t[4] = 4 return t", 4},
+		{"local t = {} for i = 10, 1, -1 do t[i] = i end return t", 10},
+		{"local t = {} for i = 1, 10 do t[i] = i end t[10] = nil return t", 9},
+		{"local t = {1, 2, 3} t[#t + 1] = 4 t[#t] = nil return t", 3},
+		{"return {n = 1, 1, 2, 3}", 3},
+	}
+	for _, tt := range tests {
+		res, err := s.DoString(tt.src, "=border")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res[0].AsTable().Len(); got != tt.want {
+			t.Errorf("%s: # = %d, want %d", tt.src, got, tt.want)
+		}
+	}
+}

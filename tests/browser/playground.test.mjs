@@ -1,0 +1,74 @@
+// The playground renders, runs Lua and the README's JavaScript examples,
+// and keeps the editor's code across reloads.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let context;
+let page;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await openPage(context, `${server.url}/`);
+  await page.waitForSelector('#run:not([disabled])');
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('shows the engine status and the editor', async () => {
+  assert.match(await page.textContent('#status'), /Lua 5\.4 ready in \d+ ms/);
+  assert.ok((await page.inputValue('#code')).length > 0);
+  assert.match(await page.textContent('#gutter'), /^1\n2\n/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('runs a Lua example with Ctrl+Enter', async () => {
+  await page.selectOption('#examples', 'hello');
+  await page.click('#code');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('#output .result');
+  const out = await page.textContent('#output');
+  assert.match(out, /Hello from Lua 5\.4/);
+  assert.match(out, /1 4 9 16 25 36 49 64 81 100/);
+  assert.match(await page.textContent('#output .result'), /greeting: "Hello from Lua 5\.4"/);
+});
+
+test('shows Lua errors with their traceback', async () => {
+  await page.click('.lang button[data-lang="lua"]');
+  await page.fill('#code', 'local t = nil\nprint(t.x)');
+  await page.click('#run');
+  await page.waitForSelector('#output .error');
+  assert.equal(await page.textContent('#output .error'), `LuaError: [string "local t = nil..."]:2: attempt to index a nil value (local 't')`);
+  assert.match(await page.textContent('#output .traceback'), /^stack traceback:/);
+});
+
+test('runs a JavaScript example against the page instance', async () => {
+  await page.click('#clear');
+  await page.selectOption('#examples', 'js-interop');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelector('#output').textContent.includes('fib(20) = 6765'));
+  const out = await page.textContent('#output');
+  assert.match(out, /HELLO AT \d{4}-/);
+  assert.match(out, /LuaError \(error object is a table value\) \{ code: 42 \}/);
+});
+
+test('Tab indents and the code survives a reload', async () => {
+  await page.click('.lang button[data-lang="lua"]');
+  await page.fill('#code', 'local x = 1');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('return x');
+  assert.equal(await page.inputValue('#code'), 'local x = 1\n    return x');
+  await page.reload();
+  await page.waitForSelector('#run:not([disabled])');
+  assert.equal(await page.inputValue('#code'), 'local x = 1\n    return x');
+});

@@ -1,0 +1,99 @@
+package mirror
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"testing"
+
+	"github.com/luawasm/luawasm/store"
+)
+
+func dump(t *testing.T, b store.Backend) string {
+	t.Helper()
+	var out []byte
+	err := b.Scan(nil, func(k, v []byte) error {
+		out = append(out, k...)
+		out = append(out, '=')
+		out = append(out, v...)
+		out = append(out, ' ')
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// The message format is shared with js/store.js, whose test pins the same
+// bytes for a put of "k" = "v".
+func TestBatchMessage(t *testing.T) {
+	ops := []store.Op{
+		{Key: []byte("k"), Value: []byte("v")},
+		{Key: bytes.Repeat([]byte("x"), 200), Delete: true},
+		{Key: []byte("e"), Value: []byte{}},
+	}
+	msg := AppendBatch(nil, ops)
+	if got := hex.EncodeToString(msg[:5]); got != "00016b0176" {
+		t.Errorf("first op %s, want 00016b0176", got)
+	}
+	back, err := ParseBatch(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 3 || string(back[0].Key) != "k" || string(back[0].Value) != "v" ||
+		!back[1].Delete || len(back[1].Key) != 200 || back[2].Delete || len(back[2].Value) != 0 {
+		t.Errorf("round trip: %+v", back)
+	}
+	for _, bad := range []string{"02016b", "00016b", "00056b0176", "0001"} {
+		m, _ := hex.DecodeString(bad)
+		if _, err := ParseBatch(m); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: got %v, want ErrMalformed", bad, err)
+		}
+	}
+}
+
+func TestCommitReachesSinkAndMemory(t *testing.T) {
+	var sent [][]store.Op
+	m := New(func(msg []byte) {
+		ops, err := ParseBatch(bytes.Clone(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, ops)
+	})
+	if err := m.Load(AppendBatch(nil, []store.Op{{Key: []byte("a"), Value: []byte("1")}})); err != nil {
+		t.Fatal(err)
+	}
+	var b store.Batch
+	b.Put([]byte("b"), []byte("2"))
+	b.Delete([]byte("a"))
+	if err := m.Commit(&b); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, m); got != "b=2 " {
+		t.Errorf("memory holds %q", got)
+	}
+	if len(sent) != 1 || len(sent[0]) != 2 || string(sent[0][0].Key) != "b" || !sent[0][1].Delete {
+		t.Errorf("sink got %+v (loads must not be sent back)", sent)
+	}
+	if err := m.ApplyRemote(AppendBatch(nil, []store.Op{{Key: []byte("c"), Value: []byte("3")}})); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, m); got != "b=2 c=3 " || len(sent) != 1 {
+		t.Errorf("after a remote batch: %q, %d sent", got, len(sent))
+	}
+}
+
+func TestInvalidBatchChangesNothing(t *testing.T) {
+	m := New(func([]byte) { t.Error("an invalid batch reached the sink") })
+	var b store.Batch
+	b.Put([]byte("ok"), []byte("1"))
+	b.Put(nil, []byte("no key"))
+	if err := m.Commit(&b); !errors.Is(err, store.ErrKeyRequired) {
+		t.Fatalf("got %v, want ErrKeyRequired", err)
+	}
+	if got := dump(t, m); got != "" {
+		t.Errorf("memory holds %q", got)
+	}
+}
