@@ -1,26 +1,34 @@
-# luaw: a Lua 5.4 interpreter in Go. `make run` starts it; `make test` runs every test.
+# Lua WASM External Storage. `make dev` builds and serves the playground;
+# `make test` runs every test.
 
 GO ?= go
 FUZZTIME ?= 10s
 LONG_FUZZTIME ?= 5m
 
-.PHONY: all build wasm run test vet unit fuzz-short conformance fuzz bench-vm clean
+
+.PHONY: all build luaw wasm run test vet unit fuzz-short conformance fuzz bench-vm clean
 
 all: build
 
-build:
+include mk/browser.mk
+
+# bin/luaw and the npm package in dist/.
+build: luaw browser
+
+luaw:
 	$(GO) build -o bin/luaw ./cmd/luaw
 
 # luaw for GOOS=js (node with Go's wasm_exec_node.js runs it).
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -o bin/luaw.wasm ./cmd/luaw
 
-run: build
+run: luaw
 	./bin/luaw
 
 # All tests: vet, the unit tests (with the luatest suites), a short run of
-# every fuzz target, the shared conformance suite through bin/luaw.
-test: vet unit fuzz-short conformance
+# every fuzz target, the shared conformance suite through bin/luaw, the JS
+# unit tests under node and the browser tests in headless Chromium.
+test: vet unit fuzz-short conformance test-js test-browser
 
 vet:
 	$(GO) vet ./...
@@ -32,7 +40,7 @@ unit:
 fuzz-short:
 	scripts/fuzz.sh $(FUZZTIME)
 
-conformance: build
+conformance: luaw
 	scripts/conformance.sh bin/luaw
 
 # Longer fuzzing of every target.
@@ -40,7 +48,7 @@ fuzz:
 	scripts/fuzz.sh $(LONG_FUZZTIME)
 
 # VM benchmarks: native, WebAssembly in node, wasmoon; writes docs/benchmarks.md.
-bench-vm: build wasm bench/node_modules
+bench-vm: luaw wasm bench/node_modules
 	scripts/bench.sh
 
 bench/node_modules: bench/package.json bench/package-lock.json

@@ -209,8 +209,8 @@ export class LuaInstance extends EventTarget {
     if (this.#closed) throw new Error('this Lua instance is closed');
   }
 
-  /** @internal The Go program ended without close(): a fatal runtime error (out of memory). */
-  crashed() {
+  /** @internal The Go program ended; without close() it was a fatal runtime error (out of memory). */
+  exited() {
     if (this.#closed) return;
     this.#closed = true;
     this.#crash = new Error('the Lua engine stopped after a fatal error (see the console); this instance is closed');
@@ -299,7 +299,7 @@ export function makeLuaWASM(wasmURL) {
       exited.resolve = resolve;
     });
     const instance = await startGo(module, host, () => {
-      if (!lua.closed) lua.crashed();
+      lua.exited();
       exited.resolve();
     });
     exited.wake = () => host.wake();

@@ -81,15 +81,17 @@ let serial = 0;
 
 /**
  * Starts the Go program of module with host as its bridge object. Resolves
- * to the WebAssembly instance once the program has called host.ready;
- * exited is called when the program ends.
+ * to the WebAssembly instance once the program has called host.ready.
+ * exited(code) is called, synchronously, when the program ends: after
+ * lw_close, or at once on a fatal runtime error (out of memory), even in
+ * the middle of a call into Go.
  */
 export async function startGo(module, host, exited) {
   const { Go, sandbox } = goRuntime();
   const go = new Go();
   const name = `__luawasm_${Date.now().toString(36)}_${(serial++).toString(36)}_${Math.random().toString(36).slice(2)}`;
   go.argv = ['luawasm', name];
-  go.exit = () => {};
+  go.exit = exited;
   let isReady = false;
   host.ready = () => {
     isReady = true;
@@ -99,7 +101,7 @@ export async function startGo(module, host, exited) {
   try {
     instance = await WebAssembly.instantiate(module, go.importObject);
     // main runs until it waits for lw_close, calling host.ready first.
-    go.run(instance).then(exited, exited);
+    go.run(instance);
   } finally {
     delete sandbox[name];
     delete host.ready;

@@ -34,6 +34,11 @@ func intIDiv(m, n int64) int64 {
 
 // floatMod is a % b for floats: fmod adjusted to the sign of b.
 func floatMod(a, b float64) float64 {
+	if b == 0 || math.IsInf(a, 0) {
+		if a == a && b == b {
+			return invalidNaN
+		}
+	}
 	m := math.Mod(a, b)
 	if m > 0 {
 		if b < 0 {
@@ -47,12 +52,92 @@ func floatMod(a, b float64) float64 {
 	return m
 }
 
-// floatPow is a ^ b.
+// floatPow is a ^ b. Integral and half-integral exponents are computed in
+// double-double arithmetic, which rounds like the C library's pow does in
+// practice (math.Pow can be an ulp off, as for 100^1.5); other exponents
+// and special values go to math.Pow.
 func floatPow(a, b float64) float64 {
 	if b == 2 {
 		return a * a
 	}
+	if a > 0 && !math.IsInf(a, 0) && math.Abs(b) <= 1<<30 {
+		if n := math.Floor(b); n == b {
+			if r, ok := powDD(a, int64(n), false); ok {
+				return r
+			}
+		} else if n+0.5 == b {
+			if r, ok := powDD(a, int64(n), true); ok {
+				return r
+			}
+		}
+	} else if a < 0 && !math.IsInf(a, 0) && math.Abs(b) <= 1<<30 && math.Floor(b) == b {
+		r, ok := powDD(-a, int64(b), false)
+		if ok {
+			if int64(b)&1 != 0 {
+				r = -r
+			}
+			return r
+		}
+	}
+	if a < 0 && !math.IsInf(b, 0) && b == b && math.Floor(b) != b {
+		return invalidNaN // a negative base with a fractional exponent
+	}
 	return math.Pow(a, b)
+}
+
+// invalidNaN is the NaN that invalid operations produce on the reference
+// platform (x86: the sign bit is set, and printf shows "-nan").
+var invalidNaN = math.Float64frombits(0xFFF8000000000000)
+
+// doubleDouble is an unevaluated sum hi+lo with about 106 bits of precision.
+type doubleDouble struct{ hi, lo float64 }
+
+func (a doubleDouble) mul(b doubleDouble) doubleDouble {
+	p := a.hi * b.hi
+	e := math.FMA(a.hi, b.hi, -p) + (a.hi*b.lo + a.lo*b.hi)
+	hi := p + e
+	return doubleDouble{hi, e - (hi - p)}
+}
+
+// powDD computes x^n (times sqrt(x) when half is set) for x > 0; ok is
+// false when an intermediate result leaves the range where double-double
+// arithmetic is exact enough.
+func powDD(x float64, n int64, half bool) (float64, bool) {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	// Within this range the products and their error terms stay normal.
+	inRange := func(v float64) bool { return math.Abs(v) < 0x1p1020 && math.Abs(v) > 0x1p-1010 }
+	r, b := doubleDouble{1, 0}, doubleDouble{x, 0}
+	for n > 0 {
+		if n&1 != 0 {
+			if r = r.mul(b); !inRange(r.hi) {
+				return 0, false
+			}
+		}
+		n >>= 1
+		if n > 0 {
+			if b = b.mul(b); !inRange(b.hi) {
+				return 0, false
+			}
+		}
+	}
+	if neg {
+		q := 1 / r.hi
+		rem := math.FMA(-q, r.hi, 1) - q*r.lo
+		lo := rem * q
+		r = doubleDouble{q + lo, lo - ((q + lo) - q)}
+	}
+	if half {
+		s := math.Sqrt(x)
+		r = r.mul(doubleDouble{s, math.FMA(-s, s, x) / (2 * s)})
+	}
+	res := r.hi + r.lo
+	if math.IsInf(res, 0) || res == 0 || math.Abs(res) < 0x1p-1010 {
+		return 0, false
+	}
+	return res, true
 }
 
 // shiftLeft is x << y with Lua's rules: logical shifts, negative counts

@@ -52,6 +52,8 @@ func (t *Thread) precallLua(fnIdx, nargs, nresults int, cl *LuaFunction) (*callI
 		t.ci.next = ci
 	}
 	ci.lf = cl
+	ci.code = unsafe.Pointer(unsafe.SliceData(p.code))
+	ci.k = unsafe.Pointer(unsafe.SliceData(p.k))
 	ci.funcIdx = fnIdx
 	ci.nresults = nresults
 	ci.pc = 0

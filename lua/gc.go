@@ -244,6 +244,24 @@ func reattachWeak(entries []weakEntry) {
 	}
 }
 
+// shrink releases what a deep recursion left behind: cached frames above
+// the running one, and stack space well beyond what the frames use.
+func (t *Thread) shrink() {
+	t.ci.next = nil
+	hi := t.top
+	for ci := t.ci; ci != &t.baseCI; ci = ci.prev {
+		hi = max(hi, ci.top)
+	}
+	if size := 2 * (hi + basicStackSize); size < len(t.stack)/2 {
+		ns := make([]Value, size)
+		copy(ns, t.stack)
+		t.stack = ns
+		for _, u := range t.openUpvals {
+			u.v = &ns[u.idx]
+		}
+	}
+}
+
 // collect runs a full Go collection, clearing weak tables, and the
 // finalizers it made due.
 func (s *State) collect(t *Thread) {
@@ -251,6 +269,7 @@ func (s *State) collect(t *Thread) {
 	// them too); stale values there must not keep objects alive.
 	clear(t.stack[t.top:])
 	clear(t.retbuf[:cap(t.retbuf)])
+	t.shrink()
 	detached := s.detachWeak()
 	runtime.GC()
 	reattachWeak(detached)

@@ -68,15 +68,16 @@ const (
 type callInfo struct {
 	prev, next *callInfo
 
-	fn       Value        // the called function when it is a Go function (see function)
-	lf       *LuaFunction // the called function when it is a Lua function
-	funcIdx  int          // stack slot of the function; results go here
-	base     int          // first register (Lua functions)
-	top      int          // Lua: base+maxStack; Go: end of its arguments
-	pc       int          // Lua: next instruction
-	nresults int          // expected results, or -1 for all
-	nextra   int          // extra arguments of a vararg function
-	aux      int          // RETURN interrupted by __close: result count; CONCAT: end of the operands
+	fn       Value          // the called function when it is a Go function (see function)
+	lf       *LuaFunction   // the called function when it is a Lua function
+	code, k  unsafe.Pointer // lf's instructions and constants, for the exec loop
+	funcIdx  int            // stack slot of the function; results go here
+	base     int            // first register (Lua functions)
+	top      int            // Lua: base+maxStack; Go: end of its arguments
+	pc       int            // Lua: next instruction
+	nresults int            // expected results, or -1 for all
+	nextra   int            // extra arguments of a vararg function
+	aux      int            // RETURN interrupted by __close: result count; CONCAT: end of the operands
 	flags    ciFlags
 	// Protected frames: where the results go (the pcall's slot), the
 	// message handler of the enclosing level and its Go-level call depth,

@@ -63,6 +63,8 @@ var errYield = &Error{Value: String("yield"), processed: true}
 // returned would never run optimized code.
 var errRestart = &Error{Value: String("restart"), processed: true}
 
+// run is the exec loop: it throws pending (a Go panic turned into an
+// error) first, then executes from the running thread's current frame.
 func run(t *Thread, pending error) error {
 	s := t.state
 	err := pending
@@ -73,12 +75,12 @@ func run(t *Thread, pending error) error {
 	}
 	// The loop keeps its state in a few locals (registers through an
 	// unsafe base pointer; the verifier guarantees operands within the
-	// frame) and reloads all of it from the frame after anything that
-	// calls out, so that the compiler has nothing to spill in the hot
-	// paths.
+	// frame) and reloads them from the frame after calls that may push or
+	// pop frames or move the stack, so that few values stay live across
+	// calls and the compiler has little to spill in the hot paths.
+	t = s.running // updated where the running thread may change
 newframe:
 	for {
-		t := s.running
 		ci := t.ci
 		if ci.flags&ciGo != 0 {
 			// A protected call whose callee completed through a
@@ -87,8 +89,8 @@ newframe:
 			continue
 		}
 		cl := ci.lf
-		code := unsafe.Pointer(unsafe.SliceData(cl.proto.code))
-		k := unsafe.Pointer(unsafe.SliceData(cl.proto.k))
+		code := ci.code
+		k := ci.k
 		base := unsafe.Pointer(&t.stack[ci.base])
 		pc := ci.pc
 
@@ -929,6 +931,7 @@ newframe:
 				case stRestart:
 					return errRestart
 				}
+				t = s.running
 				continue newframe
 			case compile.OP_RETURN:
 				if ci.flags&^ciTail == 0 && (!ins.K() || len(t.tbc) == 0 || t.tbc[len(t.tbc)-1] < ci.base) {
@@ -1062,6 +1065,7 @@ newframe:
 			case stRestart:
 				return errRestart
 			}
+			t = s.running
 			continue newframe
 		}
 	onError:
@@ -1072,6 +1076,7 @@ newframe:
 		if err = s.throw(err); err != nil {
 			return err
 		}
+		t = s.running
 	}
 }
 

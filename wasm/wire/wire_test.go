@@ -121,7 +121,7 @@ func TestEncodeCycleAndSharing(t *testing.T) {
 func TestEncodeHeldValues(t *testing.T) {
 	var held []lua.Value
 	fn := lua.NewGoFunction("f", nil).Value()
-	co := lua.NewState().NewThread().Value()
+	co := lua.NewState().NewCoroutine(fn).Value()
 	got, err := newEncoder(&held).Encode(fn, co)
 	if err != nil {
 		t.Fatal(err)
