@@ -82,6 +82,14 @@ func floatPow(a, b float64) float64 {
 	if a < 0 && !math.IsInf(b, 0) && b == b && math.Floor(b) != b {
 		return invalidNaN // a negative base with a fractional exponent
 	}
+	if a > 0 && !math.IsInf(a, 0) && !math.IsInf(b, 0) && b == b {
+		// exp(b*log(a)) with both steps in double-double.
+		t := logDD(a).mulFloat(b)
+		if math.Abs(t.hi) < 700 {
+			e := expDD(t)
+			return e.hi + e.lo
+		}
+	}
 	return math.Pow(a, b)
 }
 
@@ -91,6 +99,55 @@ var invalidNaN = math.Float64frombits(0xFFF8000000000000)
 
 // doubleDouble is an unevaluated sum hi+lo with about 106 bits of precision.
 type doubleDouble struct{ hi, lo float64 }
+
+// twoSum returns a+b exactly as a rounded sum and its error.
+func twoSum(a, b float64) (s, e float64) {
+	s = a + b
+	bb := s - a
+	return s, (a - (s - bb)) + (b - bb)
+}
+
+func (a doubleDouble) add(b doubleDouble) doubleDouble {
+	s, e := twoSum(a.hi, b.hi)
+	e += a.lo + b.lo
+	hi := s + e
+	return doubleDouble{hi, e - (hi - s)}
+}
+
+func (a doubleDouble) mulFloat(b float64) doubleDouble {
+	p := a.hi * b
+	e := math.FMA(a.hi, b, -p) + a.lo*b
+	hi := p + e
+	return doubleDouble{hi, e - (hi - p)}
+}
+
+// ln2 in double-double.
+var ln2DD = doubleDouble{0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56}
+
+// expDD returns e^t for |t| < 700 to about 100 bits: t = k*ln2 + r, then
+// a Taylor series for r/256 squared eight times, then scaled by 2^k.
+func expDD(t doubleDouble) doubleDouble {
+	k := math.Round(t.hi / ln2DD.hi)
+	r := t.add(ln2DD.mulFloat(-k))
+	r = doubleDouble{r.hi / 256, r.lo / 256}
+	sum, term := doubleDouble{1, 0}, doubleDouble{1, 0}
+	for i := 1; i <= 12; i++ {
+		term = term.mul(r).mulFloat(1 / float64(i))
+		sum = sum.add(term)
+	}
+	for range 8 {
+		sum = sum.mul(sum)
+	}
+	return doubleDouble{math.Ldexp(sum.hi, int(k)), math.Ldexp(sum.lo, int(k))}
+}
+
+// logDD returns log(x) for a positive finite x to about 100 bits: one
+// Newton step from math.Log.
+func logDD(x float64) doubleDouble {
+	l0 := math.Log(x)
+	y := expDD(doubleDouble{-l0, 0}).mulFloat(x).add(doubleDouble{-1, 0})
+	return doubleDouble{l0, 0}.add(y)
+}
 
 func (a doubleDouble) mul(b doubleDouble) doubleDouble {
 	p := a.hi * b.hi

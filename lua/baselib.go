@@ -521,7 +521,11 @@ func (s *State) loadFile(name, mode string, stdin bool) (*LuaFunction, error) {
 		}
 		return nil, loadError("cannot " + what + " " + name + ": " + errnoMessage(err))
 	}
-	return s.load(syntax.TrimFileHeader(string(data)), chunkname, mode)
+	src := syntax.TrimFileHeader(string(data))
+	if strings.HasPrefix(src, "\n\x1b") && strings.HasPrefix(string(data), "#") {
+		src = src[1:] // a binary chunk after a '#' line: no line to keep
+	}
+	return s.load(src, chunkname, mode)
 }
 
 // errnoMessage renders an OS error as C's strerror does.

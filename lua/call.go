@@ -255,6 +255,10 @@ func (t *Thread) call1(fn Value, args ...Value) (Value, error) {
 // nesting ("C stack overflow" past the limit), makes the code it runs
 // non-yieldable and ensures stack room up to need.
 func (t *Thread) enterGoCall(need int) error {
+	if t != t.state.running {
+		// The exec loop runs the state's running thread.
+		return &Error{Value: String("cannot call Lua code on a thread that is not running"), processed: true}
+	}
 	if t.nCcalls >= maxCcalls {
 		if t.nCcalls >= maxCcalls+maxCcalls/10 {
 			return &Error{Value: String("error in error handling"), processed: true}

@@ -168,7 +168,7 @@ func collectable(v Value) bool {
 
 // deadKey replaces the key of a node whose entry a weak table lost: it
 // keeps probe chains intact and matches no key.
-var deadKey = unsafe.Pointer(&header{kindNil})
+var deadKey = unsafe.Pointer(&sentinel{header: header{kindNil}})
 
 // detachWeak takes the entries with collectable weak parts out of the
 // registered weak tables.

@@ -36,10 +36,18 @@ const (
 // header starts every object a Value can point at.
 type header struct{ kind kind }
 
+// A sentinel is the object scalar Values point at. It is padded to the
+// alignment of the heap objects, so that code reading the kind through a
+// pointer of another object type (a *stringObject, say) stays valid.
+type sentinel struct {
+	header
+	_ uint64
+}
+
 var (
-	boolSentinel  = header{kindBool}
-	intSentinel   = header{kindInt}
-	floatSentinel = header{kindFloat}
+	boolSentinel  = sentinel{header: header{kindBool}}
+	intSentinel   = sentinel{header: header{kindInt}}
+	floatSentinel = sentinel{header: header{kindFloat}}
 )
 
 var (
