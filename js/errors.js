@@ -33,3 +33,19 @@ export class StorageError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A batchTableOperations call that changed nothing: index is the position
+ * (from 0) of the operation that failed, operation that operation and
+ * reason why it failed; index is -1 when the batch as a whole was refused
+ * (more operations than the limit) or could not commit.
+ */
+export class BatchError extends Error {
+  constructor(message, { index, operation, reason }) {
+    super(message);
+    this.name = 'BatchError';
+    this.index = index;
+    if (operation !== undefined) this.operation = operation;
+    this.reason = reason;
+  }
+}

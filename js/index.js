@@ -4,7 +4,7 @@
 
 import { makeLuaWASM, LuaHandle } from './lua.js';
 
-export { LuaError, StorageError } from './errors.js';
+export { BatchError, LuaError, StorageError } from './errors.js';
 export { LuaHandle };
 
 export const LuaWASM = makeLuaWASM(() => new URL('./lua.wasm', import.meta.url));

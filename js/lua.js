@@ -7,10 +7,22 @@
 // and decodes the result message straight from Go's memory. Go calls back
 // through methods of the host object: write (Lua's output) and callJS (a
 // JS function called from Lua).
+//
+// Persistent Memory: the engine keeps all of Memory in Go's memory and
+// hands each commit to the host (host.commit) as a batch message; a
+// Persister writes the batches to the instance's record store (IndexedDB
+// in a browser) in order. At init the store's records are loaded into Go
+// before the engine opens (autoRestore). Records another tab commits are
+// read back from the store and applied (lw_apply_remote). The Promise
+// methods resolve once their change is durable; eval is synchronous and
+// its changes are durable at the next `await lua.flush()`.
 
 import { compileModule, startGo } from './runtime.js';
 import { Decoder, Encoder, RefKind } from './wire.js';
-import { LuaError } from './errors.js';
+import { BatchError, LuaError, StorageError } from './errors.js';
+import { auditArgs, backupBytes, batchOps, indexArgs, initOptions, persistArgs, queryArgs, schemaArgs } from './memory-api.js';
+import { MemoryStore, Persister, formatBatch, parseBatch } from './store.js';
+import { IndexedDBStore, hasIndexedDB } from './idb.js';
 
 /**
  * A Lua value that has no JS counterpart (a userdata or a thread). It can
@@ -28,6 +40,9 @@ export class LuaHandle {
 }
 
 const kindNames = ['function', 'userdata', 'thread'];
+
+// list returns a Lua list converted to JS: an empty one arrives as {}.
+const list = (v) => (Array.isArray(v) ? v : []);
 const utf8 = new TextEncoder();
 
 /** Writes Lua's output to the console, a line at a time. */
@@ -103,6 +118,11 @@ export class LuaInstance extends EventTarget {
   #finalizer;
   #out;
   #err;
+  #store = null; // the record store of Memory, when persistent
+  #ownsStore = false; // whether close() closes it (not a store given to init)
+  #persister = null;
+  #unsubscribe = null;
+  #closing = null;
 
   /** @internal Use LuaWASM.init(). */
   constructor(host, out, err) {
@@ -111,6 +131,10 @@ export class LuaInstance extends EventTarget {
     this.#err = err;
     host.write = (fd, text) => (fd === 2 ? this.#err : this.#out)(text);
     host.callJS = (id, addr, len) => this.#callJS(id, addr, len);
+    host.commit = (addr, len) => this.#persist(addr, len);
+    host.committed = (operation, puts, deletes, bytes, newObjects, ms) => {
+      this.#emit('commit', { operation, puts, deletes, bytes, newObjects, ms });
+    };
     this.#finalizer = new FinalizationRegistry((handle) => {
       if (!this.#closed) this.#go.x.lw_release(handle);
     });
@@ -188,9 +212,241 @@ export class LuaInstance extends EventTarget {
     return () => this.removeEventListener(type, wrapped);
   }
 
-  /** Ends the instance: its Go program exits and its memory is freed. */
-  async close() {
+  /** @internal Loads the stored records and opens the engine (LuaWASM.init). */
+  async openMemory(opts) {
+    const x = this.#go.x;
+    if (typeof x.lw_open !== 'function') return; // a build without the engine
+    let store = null;
+    if (opts.autoRestore !== false && opts.persistence !== 'none') {
+      store = opts.store || (opts.persistence === 'memory' ? new MemoryStore() : null);
+      if (!store) {
+        if (hasIndexedDB()) store = new IndexedDBStore(opts.dbName || 'lua-wasm');
+        else if (typeof document === 'undefined') store = new MemoryStore(); // node, workers without IndexedDB
+        else throw new StorageError('unavailable', 'LuaWASM.init: IndexedDB is not available here (a private browsing mode, or a sandboxed frame), so Memory cannot persist: pass { persistence: "memory" } to run without persistence');
+      }
+      const records = await store.load();
+      const go = this.#go;
+      this.#run(() => go.reply(x.lw_load(go.putMessage(formatBatch(records)))));
+    }
+    // The engine's first commit (a new store's root) comes during lw_open.
+    if (store) {
+      this.#store = store;
+      this.#ownsStore = store !== opts.store;
+      this.#persister = new Persister(store, {
+        onWritten: (ops) => this.#emit('persisted', { records: ops.length }),
+        onFailed: (error) => this.#emit('storageerror', error),
+      });
+    }
+    const go = this.#go;
+    const config = go.enc.encode([{
+      maxInstructions: opts.maxInstructions || 0,
+      memoryLimit: opts.memorySize || 0,
+      compressionThreshold: opts.compression === false ? -1 : 0,
+    }]);
+    // An empty Lua table arrives as {}: only a list of warnings is an array.
+    const warnings = this.#run(() => go.reply(x.lw_open(go.putMessage(config))));
+    for (const w of Array.isArray(warnings) ? warnings : []) {
+      console.warn(`lua-wasm: ${w}`);
+      this.#emit('warning', { message: w });
+    }
+    if (store && typeof store.subscribe === 'function') this.#unsubscribe = store.subscribe((keys) => this.#remote(keys));
+  }
+
+  /** Whether Memory outlives the instance (in IndexedDB, a file or a store given to init). */
+  get persistent() {
+    return this.#store !== null && !(this.#store instanceof MemoryStore && this.#ownsStore);
+  }
+
+  /**
+   * Resolves when every change committed so far is durable in the store;
+   * rejects with a StorageError (the changes stay in memory and are
+   * written again by the next commit or flush).
+   */
+  async flush() {
+    this.#check();
+    if (this.#persister) await this.#persister.flush();
+  }
+
+  /**
+   * Persists a Lua function (a function expression, or a table constructor
+   * of functions) as table[name]; inside it, free names that are not
+   * globals resolve in that table, so a recursive function can call itself
+   * by name. Resolves to true once durable.
+   */
+  async persistFunction(table, name, code, options) {
+    this.#check();
+    this.#engine('lw_persist_function', persistArgs(table, name, code, options));
+    await this.flush();
+    return true;
+  }
+
+  /**
+   * Applies set/get/delete/query operations on Memory's collections as one
+   * transaction: all or none. Resolves to one result per operation;
+   * rejects with a BatchError naming the failing operation.
+   */
+  async batchTableOperations(operations) {
+    this.#check();
+    const ops = batchOps(operations);
+    let results;
+    try {
+      results = this.#engine('lw_batch', [ops]);
+    } catch (e) {
+      if (e instanceof LuaError && e.value && typeof e.value.index === 'number') {
+        const { index, reason } = e.value;
+        throw new BatchError(e.message, { index, operation: operations[index], reason });
+      }
+      throw e;
+    }
+    await this.flush();
+    return list(results);
+  }
+
+  /** Creates an index on a collection's field (type 'btree', 'hash' or 'suffix'); resolves to its description. */
+  async createIndex(table, field, type) {
+    this.#check();
+    const r = this.#engine('lw_create_index', indexArgs(table, field, type));
+    await this.flush();
+    return r;
+  }
+
+  /** Queries a collection; resolves to the matching records. */
+  async queryTable(table, query) {
+    this.#check();
+    const r = this.#engine('lw_query', queryArgs(table, query));
+    return typeof r === 'number' ? r : list(r);
+  }
+
+  /** Like queryTable, but resolves to how the engine would answer: the plan and the indexes used. */
+  async explainQuery(table, query) {
+    this.#check();
+    return this.#engine('lw_explain', queryArgs(table, query));
+  }
+
+  /** Compiles code without running it; resolves to { isValid, error }. */
+  async validateFunction(code) {
+    this.#check();
+    if (typeof code !== 'string') throw new TypeError(`validateFunction: code must be a string of Lua code, got ${code === null ? 'null' : typeof code}`);
+    return this.#engine('lw_validate_function', [code]);
+  }
+
+  /**
+   * Sets the schema of a collection, checked on every write to it (a
+   * RegExp pattern runs with Go's RE2 syntax). Resolves to true once durable.
+   */
+  async setSchema(table, schema) {
+    this.#check();
+    this.#engine('lw_set_schema', schemaArgs(table, schema));
+    await this.flush();
+    return true;
+  }
+
+  /** Records the given kinds of operations in the audit log (persisted, oldest entries dropped past maxEntries). */
+  async enableAuditLog(operations, options) {
+    this.#check();
+    this.#engine('lw_enable_audit_log', auditArgs(operations, options));
+    await this.flush();
+    return true;
+  }
+
+  /** Resolves to the audit log, oldest first: { time, operation, collection, key, outcome }. */
+  async getAuditLog() {
+    this.#check();
+    return list(this.#engine('lw_audit_log', []));
+  }
+
+  /** Resolves to a backup of all persisted data (bytes for importData). */
+  async exportData() {
+    this.#check();
+    const go = this.#go;
+    const fn = this.#exported('exportData', 'lw_export');
+    const n = this.#run(() => fn());
+    if (n < 0) go.reply(n); // throws the error
+    return go.bytes(go.x.lw_output(), n).slice();
+  }
+
+  /** Replaces all persisted data by a backup from exportData. */
+  async importData(data) {
+    this.#check();
+    const bytes = await backupBytes(data);
+    const go = this.#go;
+    const fn = this.#exported('importData', 'lw_import');
+    this.#run(() => go.reply(fn(go.putMessage(bytes))));
+    await this.flush();
+  }
+
+  // #engine calls an engine export with args as one wire message and
+  // returns its reply.
+  #engine(exportName, args) {
+    const go = this.#go;
+    const fn = this.#exported(exportName, exportName);
+    const msg = go.enc.encode(args);
+    return this.#run(() => go.reply(fn(go.putMessage(msg))));
+  }
+
+  #exported(method, exportName) {
+    const fn = this.#go.x[exportName];
+    if (typeof fn !== 'function') throw new Error(`${method}: this lua.wasm was built without persistent Memory`);
+    return fn;
+  }
+
+  // #persist takes a batch the engine committed, which the Persister
+  // copies and writes.
+  #persist(addr, len) {
+    if (this.#persister) this.#persister.enqueue(parseBatch(this.#go.bytes(addr, len)));
+  }
+
+  // #remote applies the records another tab committed: their current
+  // values, except keys with a write of ours still pending (newer).
+  async #remote(keys) {
     if (this.#closed) return;
+    const fresh = keys.filter((k) => !this.#persister.isPending(k));
+    if (fresh.length === 0) return;
+    let values;
+    try {
+      values = await this.#store.read(fresh);
+    } catch (e) {
+      this.#emit('storageerror', e);
+      return;
+    }
+    if (this.#closed) return;
+    const kept = fresh.map((key, i) => ({ key, value: values[i] })).filter(({ key }) => !this.#persister.isPending(key));
+    const go = this.#go;
+    try {
+      this.#run(() => go.reply(go.x.lw_apply_remote(go.putMessage(formatBatch(kept)))));
+    } catch (e) {
+      this.#emit('warning', { message: `applying another tab's changes failed: ${e.message}` });
+      return;
+    }
+    this.#emit('remotechange', { records: kept.length });
+  }
+
+  #emit(type, detail) {
+    queueMicrotask(() => this.dispatchEvent(new CustomEvent(type, { detail })));
+  }
+
+  /**
+   * Ends the instance: pending writes are flushed, its Go program exits
+   * and its memory is freed.
+   */
+  close() {
+    if (this.#closed && !this.#closing) return Promise.resolve();
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown() {
+    let flushError = null;
+    if (this.#persister) {
+      try {
+        await this.#persister.flush();
+      } catch (e) {
+        flushError = e;
+      }
+    }
+    if (this.#closed) return; // crashed meanwhile
+    this.#unsubscribe?.();
+    if (this.#ownsStore) await this.#store.close();
     this.#closed = true;
     this.#go.x.lw_close();
     this.#out.end?.();
@@ -198,6 +454,7 @@ export class LuaInstance extends EventTarget {
     this.#jsFuncs.clear();
     this.#exited.wake();
     await this.#exited.promise;
+    if (flushError) throw flushError;
   }
 
   get closed() {
@@ -288,7 +545,8 @@ export class LuaInstance extends EventTarget {
  * default location of lua.wasm (beside the script or module).
  */
 export function makeLuaWASM(wasmURL) {
-  async function init(options = {}) {
+  async function init(options) {
+    options = initOptions(options);
     const module = await compileModule(options.wasm || wasmURL());
     const out = options.stdout || consoleSink(console.log);
     const err = options.stderr || consoleSink(console.warn);
@@ -304,7 +562,13 @@ export function makeLuaWASM(wasmURL) {
     });
     exited.wake = () => host.wake();
     lua.attach(instance, exited);
+    try {
+      await lua.openMemory(options);
+    } catch (e) {
+      await lua.close();
+      throw e;
+    }
     return lua;
   }
-  return Object.freeze({ init, LuaError, LuaHandle });
+  return Object.freeze({ init, LuaError, LuaHandle, StorageError, BatchError });
 }

@@ -122,6 +122,15 @@ export class Persister {
     return this.#lastError;
   }
 
+  /**
+   * Reports whether key has a write that is not yet durable: such a write
+   * is newer than what another tab committed before it.
+   */
+  isPending(key) {
+    const k = hex(key);
+    return this.#queue.some((batch) => batch.some((op) => hex(op.key) === k));
+  }
+
   enqueue(ops) {
     // The ops may be views of a buffer the caller reuses.
     this.#queue.push(ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })));

@@ -13,5 +13,6 @@ func tempName() (string, error) {
 }
 
 // exitProcess cannot end the process of a WebAssembly host: it returns an
-// *ExitError, which the host recognizes when the state's run fails.
-func exitProcess(code int) error { return &ExitError{Code: code} }
+// *ExitError, fatal so that no pcall stops it, which the host recognizes
+// when the state's run fails.
+func exitProcess(code int) error { return lua.Fatal(&ExitError{Code: code}) }

@@ -1,7 +1,6 @@
 package lib
 
 import (
-	"io"
 	"os"
 	"strings"
 
@@ -289,7 +288,7 @@ func searchLua(t *lua.Thread, pkg lua.Value, args []lua.Value) ([]lua.Value, err
 	if file == "" {
 		return t.Ret(lua.String(msg))
 	}
-	fn, err := loadFile(t.State(), file)
+	fn, err := t.State().LoadFile(file, "bt")
 	if err != nil {
 		return nil, loadError(name, file, err.Error())
 	}
@@ -334,29 +333,3 @@ func searchCRoot(t *lua.Thread, pkg lua.Value, args []lua.Value) ([]lua.Value, e
 	return nil, loadError(name, file, errNoDynamicLibraries)
 }
 
-// loadFile loads a Lua source or binary file as luaL_loadfile does: a
-// UTF-8 byte-order mark and a first line starting with '#' are skipped
-// (the line's newline is kept so that line numbers stay right).
-func loadFile(s *lua.State, file string) (lua.Value, error) {
-	h, err := openFile(file, "r")
-	if err != nil {
-		return lua.Nil, lua.Errorf("cannot open %s: %s", file, strerror(err))
-	}
-	data, err := io.ReadAll(h)
-	h.Close()
-	if err != nil {
-		return lua.Nil, lua.Errorf("cannot read %s: %s", file, strerror(err))
-	}
-	src := strings.TrimPrefix(string(data), "\xEF\xBB\xBF")
-	if strings.HasPrefix(src, "#") {
-		if i := strings.IndexByte(src, '\n'); i >= 0 {
-			src = src[i:] // keep the newline
-		} else {
-			src = ""
-		}
-		if strings.HasPrefix(src, "\n\x1b") { // a binary chunk after the comment
-			src = src[1:]
-		}
-	}
-	return s.Load(src, "@"+file, "bt")
-}

@@ -87,6 +87,8 @@ type Error struct {
 	// message handler of an enclosing xpcall ran (or the traceback was
 	// captured), so frames it crosses on its way out leave it alone.
 	processed bool
+	// limit is the sandbox limit a fatal error reports (see limits.go).
+	limit error
 }
 
 func (e *Error) Error() string {

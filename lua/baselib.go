@@ -121,6 +121,9 @@ func baseSetmetatable(t *Thread, args []Value) ([]Value, error) {
 // setTableMeta sets a table's metatable, marking the table for
 // finalization when the metatable has __gc.
 func (s *State) setTableMeta(tb, mt *Table) {
+	if tb.pers != nil {
+		tb.pers.journal.logMeta(tb)
+	}
 	tb.meta = mt
 	if mt == nil {
 		return
@@ -438,7 +441,10 @@ func baseLoad(t *Thread, args []Value) ([]Value, error) {
 			return nil, TypeError(1, "function", args)
 		}
 		if src, err = t.readChunk(chunk); err != nil {
-			return t.Ret(Nil, toError(err).Value)
+			if e := toError(err); !e.fatal() {
+				return t.Ret(Nil, e.Value)
+			}
+			return nil, err
 		}
 	}
 	f, err := t.state.load(src, name, mode)
@@ -496,12 +502,21 @@ func baseLoadfile(t *Thread, args []Value) ([]Value, error) {
 	if err != nil {
 		return t.Ret(Nil, toError(err).Value)
 	}
-	return t.Ret(t.state.bindEnv(f, args, 3))
+	return t.Ret(t.state.bindEnv(f.AsLuaFunction(), args, 3))
 }
 
-// loadFile loads a source or binary file as luaL_loadfilex does (stdin
-// when stdin is set), skipping a first line that starts with '#'.
-func (s *State) loadFile(name, mode string, stdin bool) (*LuaFunction, error) {
+// LoadFile loads a source or binary file as luaL_loadfilex does (standard
+// input when name is ""), skipping a byte-order mark and a first line that
+// starts with '#'; mode is as for Load. The chunk's _ENV is the global
+// table. Errors are *Error values with the reference's messages ("cannot
+// open name: No such file or directory").
+func (s *State) LoadFile(name, mode string) (Value, error) {
+	return s.loadFile(name, mode, name == "")
+}
+
+// loadFile is LoadFile with standard input chosen by stdin (loadfile("")
+// tries to open a file named "", as the reference does).
+func (s *State) loadFile(name, mode string, stdin bool) (Value, error) {
 	var data []byte
 	var err error
 	chunkname := "@" + name
@@ -519,13 +534,9 @@ func (s *State) loadFile(name, mode string, stdin bool) (*LuaFunction, error) {
 		if stdin {
 			name = "stdin"
 		}
-		return nil, loadError("cannot " + what + " " + name + ": " + errnoMessage(err))
+		return Nil, loadError("cannot " + what + " " + name + ": " + errnoMessage(err))
 	}
-	src := syntax.TrimFileHeader(string(data))
-	if strings.HasPrefix(src, "\n\x1b") && strings.HasPrefix(string(data), "#") {
-		src = src[1:] // a binary chunk after a '#' line: no line to keep
-	}
-	return s.load(src, chunkname, mode)
+	return s.Load(syntax.TrimFileHeader(string(data)), chunkname, mode)
 }
 
 // errnoMessage renders an OS error as C's strerror does.
@@ -556,10 +567,7 @@ func baseDofile(t *Thread, args []Value) ([]Value, error) {
 	if err != nil {
 		return nil, &Error{Value: toError(err).Value}
 	}
-	if len(f.upvals) > 0 {
-		f.upvals[0].Set(t.state.globals.Value())
-	}
-	return t.Call(f.Value())
+	return t.Call(f)
 }
 
 func baseCollectGarbage(t *Thread, args []Value) ([]Value, error) {

@@ -62,13 +62,7 @@ func coWrap(t *Thread, args []Value) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	co := t.state.NewCoroutine(fn)
-	g := NewGoFunction("wrap", func(t *Thread, args []Value) ([]Value, error) {
-		return t.state.wrapGo(t, co, append([]Value(nil), args...))
-	})
-	g.special = spWrap
-	g.co = co
-	return t.Ret(g.Value())
+	return t.Ret(t.state.NewWrapFunction(t.state.NewCoroutine(fn)).Value())
 }
 
 // wrapGo resumes a wrap function's coroutine from Go: errors propagate,

@@ -20,6 +20,9 @@ func (s *State) resumeInLoop(a, co *Thread, fnIdx, argStart, nargs, nres int, wr
 	if start && co.body.AsLuaFunction() == nil {
 		return stDone, false
 	}
+	if co.pers != nil {
+		co.pers.journal.logThread(co)
+	}
 	rci := a.pushCI()
 	rci.fn = a.stack[fnIdx]
 	rci.lf = nil
@@ -164,6 +167,11 @@ func (s *State) coroutineFailed(co *Thread, e *Error) (next *Thread, ne *Error) 
 	if rci.flags&ciGoResume != 0 {
 		return nil, e
 	}
+	if e.fatal() {
+		// Raised again in the resumer, after closing the coroutine.
+		s.closeCoroutine(co, a)
+		return a, e
+	}
 	if rci.flags&ciWrap != 0 {
 		e = s.closeCoroutine(co, a)
 		v := e.Value
@@ -184,6 +192,9 @@ func (s *State) coroutineFailed(co *Thread, e *Error) (next *Thread, ne *Error) 
 // (lua_closethread). It returns the final error: the one that killed the
 // coroutine or one raised while closing, or nil.
 func (s *State) closeCoroutine(co, from *Thread) *Error {
+	if co.pers != nil {
+		co.pers.journal.logThread(co)
+	}
 	e := co.deathErr
 	prev := s.running
 	s.running = co
@@ -214,6 +225,9 @@ func (s *State) closeCoroutine(co, from *Thread) *Error {
 func (s *State) resumeGo(a, co *Thread, args []Value) ([]Value, *Error) {
 	if msg := s.resumeCheck(a, co); msg != "" {
 		return nil, &Error{Value: String(msg)}
+	}
+	if co.pers != nil {
+		co.pers.journal.logThread(co)
 	}
 	rci := a.ci
 	rci.flags |= ciResume | ciGoResume

@@ -354,6 +354,9 @@ func dbUpvaluejoin(t *Thread, args []Value) ([]Value, error) {
 	if !ok2 {
 		return nil, ArgError(4, "invalid upvalue index")
 	}
+	if f1.pers != nil {
+		f1.pers.journal.logUpvalue(f1, i1)
+	}
 	f1.upvals[i1] = f2.upvals[i2]
 	return nil, nil
 }

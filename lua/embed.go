@@ -19,7 +19,10 @@ func (s *State) Call(fn Value, args ...Value) (res []Value, err error) {
 	host.top = t.top
 	host.nresults = -1
 	top, nny, ncc := t.top, t.nny, t.nCcalls
+	s.beginRun()
+	s.lim.runs++
 	defer func() {
+		s.lim.runs--
 		if r := recover(); r != nil {
 			res, err = nil, &Error{Value: String(fmt.Sprint("Go panic: ", r)), processed: true}
 			s.running = t

@@ -224,6 +224,13 @@ func (t *Thread) processError(e *Error) {
 		return
 	}
 	e.processed = true
+	if e.fatal() {
+		// No handler sees a limit error, and no Lua code catches it.
+		if t == t.state.main {
+			e.Traceback = t.traceback(t, 0)
+		}
+		return
+	}
 	if t.errfunc.p != nil {
 		e.Value = t.callMessageHandler(t.errfunc, e.Value)
 		return

@@ -11,6 +11,7 @@ type LuaFunction struct {
 	header
 	proto  *funcProto
 	upvals []*UpVal
+	pers   *Persistent // non-nil when the closure is persistent
 }
 
 // Value returns f as a Value.
@@ -93,7 +94,8 @@ func constantValue(c compile.Constant) Value {
 type UpVal struct {
 	v      *Value
 	closed Value
-	idx    int // stack index while open, -1 once closed
+	idx    int         // stack index while open, -1 once closed
+	pers   *Persistent // non-nil when the cell is persistent: writes are journaled
 }
 
 // Get returns the variable's current value.
@@ -101,7 +103,12 @@ func (u *UpVal) Get() Value { return *u.v }
 
 // Set assigns the variable. It is the only write path to upvalues besides
 // SETUPVAL in the exec loop (see setUpvalue).
-func (u *UpVal) Set(v Value) { *u.v = v }
+func (u *UpVal) Set(v Value) {
+	if u.pers != nil {
+		u.pers.journal.logCell(u)
+	}
+	*u.v = v
+}
 
 // newClosedUpVal returns a closed cell holding v.
 func newClosedUpVal(v Value) *UpVal {

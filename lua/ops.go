@@ -238,10 +238,14 @@ func (t *Thread) Tick(n int64) error {
 // counter starts over.
 func (t *Thread) budgetCheck() error {
 	s := t.state
+	used := s.checkInterval - s.stepBudget
 	// Short intervals at first, so that the loop is re-entered early (see
 	// errRestart), then longer ones.
-	s.checkInterval = min(2*s.checkInterval, gcCheckInterval)
+	s.checkInterval = s.nextInterval(min(2*s.checkInterval, gcCheckInterval))
 	s.stepBudget = s.checkInterval
+	if err := t.checkLimits(used); err != nil {
+		return err
+	}
 	s.gc.safePoint(t)
 	return nil
 }
@@ -251,11 +255,15 @@ func (t *Thread) budgetCheck() error {
 func (t *Thread) Charge(n int64) error {
 	s := t.state
 	s.gc.allocated += n
-	if s.gc.allocated > s.gc.threshold {
+	if s.gc.allocated > s.gc.threshold && s.stepBudget > 0 {
+		s.lim.unused += s.stepBudget
 		s.stepBudget = 0
 	}
 	if n > maxStringSize {
 		return Errorf("not enough memory")
+	}
+	if s.lim.memory > 0 {
+		return t.chargeMemory(n)
 	}
 	return nil
 }

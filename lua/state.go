@@ -24,8 +24,9 @@ type State struct {
 	warnOn        bool // warn("@on") / warn("@off")
 	warnCont      bool // the previous warning piece did not end the message
 	gc            gcState
-	stepBudget    int64 // back-jumps and calls left before the next budget check; see Tick
-	checkInterval int64 // the current interval between budget checks
+	stepBudget    int64  // back-jumps and calls left before the next budget check; see Tick
+	checkInterval int64  // the current interval between budget checks
+	lim           limits // sandbox limits (limits.go)
 }
 
 // A Thread is a Lua thread: the main thread of a State or a coroutine. It
@@ -50,9 +51,10 @@ type Thread struct {
 	npcall   int     // active pcall/xpcall frames on this thread
 	body     Value   // a coroutine's main function (until it starts)
 	retbuf   []Value
-	stackErr bool   // a stack overflow is being handled: the stack may use its reserve
-	lastErr  error  // error of a slow path that returned stError
-	deathErr *Error // error that killed the coroutine, for coroutine.close
+	stackErr bool        // a stack overflow is being handled: the stack may use its reserve
+	lastErr  error       // error of a slow path that returned stError
+	deathErr *Error      // error that killed the coroutine, for coroutine.close
+	pers     *Persistent // non-nil when the coroutine is persistent: resuming it is journaled
 }
 
 type threadStatus uint8

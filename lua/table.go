@@ -30,6 +30,7 @@ type Table struct {
 	nodes []node // len is 0 or a power of two
 	used  int    // occupied slots in nodes, live or dead
 	meta  *Table
+	pers  *Persistent // non-nil when the table is persistent: writes are journaled
 }
 
 type node struct {
@@ -64,7 +65,12 @@ func (v Value) AsTable() *Table {
 func (t *Table) Metatable() *Table { return t.meta }
 
 // SetMetatable sets t's metatable (nil removes it).
-func (t *Table) SetMetatable(mt *Table) { t.meta = mt }
+func (t *Table) SetMetatable(mt *Table) {
+	if t.pers != nil {
+		t.pers.journal.logMeta(t)
+	}
+	t.meta = mt
+}
 
 // hashSizeFor returns the node-array size for n entries at a load factor of at most 3/4.
 func hashSizeFor(n int) int {
@@ -297,20 +303,43 @@ func (t *Table) hasRoom() bool { return (t.used+1)*4 <= len(t.nodes)*3 }
 // insertNode stores a new key in the empty slot nd (found by constSlot
 // with room checked), a write path of the exec loop's fast paths.
 func (t *Table) insertNode(nd *node, key, v Value) {
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, key, Nil)
+	}
 	t.flags = 0
 	nd.key = key
 	nd.val = v
 	t.used++
 }
 
-// setNode and setArr are the write paths of the exec loop's fast paths
-// (with setHash and SetInt, the only writes to table entries).
+// insertKey stores a new string key known to be absent in a hash part
+// with room for it, when its home slot is taken (a fast path of SETFIELD).
+func (t *Table) insertKey(key, v Value) {
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, key, Nil)
+	}
+	t.flags = 0
+	t.insertNew(key, v)
+}
+
+// setNode and setArr, with insertNode and insertKey, are the write paths
+// of the exec loop's fast paths; with Set, SetStr and SetInt they are the
+// only writes to table entries, and each journals a persistent table's
+// old value (journal.go).
 func (t *Table) setNode(nd *node, v Value) {
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, nd.key, nd.val)
+	}
 	t.flags = 0
 	nd.val = v
 }
 
-func (t *Table) setArr(i int, v Value) { t.arr[i] = v }
+func (t *Table) setArr(i int, v Value) {
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, Int(int64(i)+1), t.arr[i])
+	}
+	t.arr[i] = v
+}
 
 // GetStr returns t[s] without metamethods.
 func (t *Table) GetStr(s string) Value {
@@ -349,15 +378,27 @@ func (t *Table) Set(k, v Value) error {
 			return nil
 		}
 	}
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, k, t.Get(k))
+	}
 	t.setHash(k, v)
 	return nil
 }
 
 // SetStr assigns t[s] = v without metamethods.
-func (t *Table) SetStr(s string, v Value) { t.setHash(String(s), v) }
+func (t *Table) SetStr(s string, v Value) {
+	k := String(s)
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, k, t.Get(k))
+	}
+	t.setHash(k, v)
+}
 
 // SetInt assigns t[i] = v without metamethods.
 func (t *Table) SetInt(i int64, v Value) {
+	if t.pers != nil {
+		t.pers.journal.logEntry(t, Int(i), t.GetInt(i))
+	}
 	n := int64(len(t.arr))
 	if uint64(i-1) < uint64(n) {
 		t.arr[i-1] = v

@@ -94,7 +94,7 @@ func (s *State) throw(err error) error {
 				return e
 			}
 			f := ci.flags
-			if f&ciProtected != 0 {
+			if f&ciProtected != 0 && !e.fatal() {
 				t.catch(ci, e, hi)
 				return nil
 			}
@@ -153,7 +153,7 @@ func (t *Thread) closeProtected(level int, e *Error) *Error {
 		if t.top <= idx {
 			t.top = idx + 1
 		}
-		if _, err := t.Call(t.state.tmOf(obj, tmClose), obj, errv); err != nil {
+		if _, err := t.Call(t.state.tmOf(obj, tmClose), obj, errv); err != nil && !e.fatal() {
 			e = toError(err)
 			e.processed = true
 		}

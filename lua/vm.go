@@ -321,7 +321,7 @@ newframe:
 						if nd, _ := tb.constSlot((*stringObject)(key.p)); nd != nil {
 							tb.insertNode(nd, *key, v)
 						} else {
-							tb.insertNew(*key, v)
+							tb.insertKey(*key, v)
 						}
 						continue
 					}
@@ -1147,4 +1147,9 @@ func concatFast(vs []Value) (Value, bool) {
 }
 
 // setUpvalue is the single write path of upvalues from Lua code.
-func setUpvalue(u *UpVal, v Value) { *u.v = v }
+func setUpvalue(u *UpVal, v Value) {
+	if u.pers != nil {
+		u.pers.journal.logCell(u)
+	}
+	*u.v = v
+}

@@ -109,9 +109,12 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 		return t.lenSlow(ci, rb, ra, ins.B())
 	case compile.OP_CONCAT:
 		n := ins.B()
-		if v, ok := concatFast(t.stack[ra : ra+n]); ok {
-			t.stack[ra] = v
-			return stDone
+		// With a memory limit, concatSlow charges the result first.
+		if t.state.lim.memory == 0 {
+			if v, ok := concatFast(t.stack[ra : ra+n]); ok {
+				t.stack[ra] = v
+				return stDone
+			}
 		}
 		ci.aux = ra + n
 		return t.concatSlow(ci, ra)

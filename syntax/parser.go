@@ -76,6 +76,9 @@ func TrimFileHeader(src string) string {
 	}
 	if strings.HasPrefix(src, "#") {
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			if strings.HasPrefix(src[i+1:], "\x1b") {
+				return src[i+1:] // a binary chunk: no line numbers to keep
+			}
 			return src[i:]
 		}
 		return "\n"

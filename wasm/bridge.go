@@ -8,25 +8,33 @@ import (
 	"syscall/js"
 	"unsafe"
 
+	"github.com/luawasm/luawasm/engine"
 	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/wasm/mirror"
 	"github.com/luawasm/luawasm/wasm/wire"
 )
 
 // current is the bridge of this program (one per WebAssembly instance).
 var current *bridge
 
-// A bridge serves one host: it owns the Lua state, the buffers through
-// which bytes cross, and the tables that let values refer across the
-// boundary (handles for Lua values held by JS, Go functions standing for JS
-// functions).
+// A bridge serves one host: it owns the engine (the Lua state and its
+// persistent Memory, whose records the mirror backend hands to the host),
+// the buffers through which bytes cross, and the tables that let values
+// refer across the boundary (handles for Lua values held by JS, Go
+// functions standing for JS functions).
+//
+// The host starts it in two steps: lw_load gives it the stored records,
+// then lw_open opens the engine on them.
 type bridge struct {
 	host js.Value
 	done chan struct{}
 
-	state  *lua.State
-	stdout *hostWriter // print and io.write
-	stderr *hostWriter // warn()
+	backend *mirror.Backend
+	engine  *engine.Engine // nil until lw_open
+	state   *lua.State
+	stdout  *hostWriter // print and io.write
+	stderr  *hostWriter // warn()
 
 	in  []byte // written by the host before a call
 	out []byte // the last message for the host: a result, an error or a callJS argument list
@@ -56,11 +64,62 @@ func newBridge(host js.Value) *bridge {
 
 	b.stdout = &hostWriter{host: host, fd: 1}
 	b.stderr = &hostWriter{host: host, fd: 2}
-	b.state = lua.NewState()
-	b.state.Stdout = b.stdout
-	b.state.Stderr = b.stderr
-	lib.OpenAll(b.state)
+	b.backend = mirror.New(func(msg []byte) {
+		b.host.Call("commit", address(msg), len(msg))
+	})
 	return b
+}
+
+// errNotOpen is the answer to calls that need the engine before lw_open.
+var errNotOpen = errors.New("the Lua engine is not open yet")
+
+// open opens the engine on the records loaded so far. Its reply lists
+// the problems found while loading them (damaged records).
+func (b *bridge) open(msg []byte) ([]lua.Value, error) {
+	if b.engine != nil {
+		return nil, errors.New("the Lua engine is already open")
+	}
+	vals, err := b.dec.Decode(msg)
+	if err != nil {
+		return nil, err
+	}
+	cfg := first(vals).AsTable()
+	if cfg == nil {
+		return nil, errors.New("lw_open: expected a table of options")
+	}
+	e, err := engine.Open(engine.Options{
+		Backend:              b.backend,
+		MaxInstructions:      intField(cfg, "maxInstructions"),
+		MemoryLimit:          intField(cfg, "memoryLimit"),
+		CompressionThreshold: int(intField(cfg, "compressionThreshold")),
+		Stdout:               b.stdout,
+		Prepare:              func(s *lua.State) { s.Stderr = b.stderr },
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.engine = e
+	b.state = e.State()
+	e.OnCommit(func(c engine.CommitInfo) {
+		b.host.Call("committed", c.Operation, c.Puts, c.Deletes, c.Bytes, c.NewObjects, c.Duration.Seconds()*1000)
+	})
+	warnings := lua.NewTable(len(e.Warnings()), 0)
+	for i, w := range e.Warnings() {
+		warnings.SetInt(int64(i+1), lua.String(w.Error()))
+	}
+	return []lua.Value{warnings.Value()}, nil
+}
+
+// applyRemote applies records another tab committed and reloads the
+// engine's objects from them.
+func (b *bridge) applyRemote(msg []byte) error {
+	if b.engine == nil {
+		return errNotOpen
+	}
+	if err := b.backend.ApplyRemote(msg); err != nil {
+		return err
+	}
+	return b.engine.Reload()
 }
 
 // address returns where p's bytes start in the WebAssembly memory.
@@ -90,8 +149,8 @@ func (b *bridge) reply(vals []lua.Value, err error) int32 {
 }
 
 // encodeError writes err as [message, traceback, value, exit code]: value
-// is the error value when it is not a string or number (error({...})), and
-// the exit code is set for os.exit.
+// is the error value when it is not a string or number (error({...})), or
+// {index, reason} for a failed batch, and the exit code is set for os.exit.
 func (b *bridge) encodeError(err error) []byte {
 	var traceback string
 	value := lua.Nil
@@ -101,6 +160,13 @@ func (b *bridge) encodeError(err error) []byte {
 		if !le.Value.IsString() && !le.Value.IsNumber() {
 			value = le.Value
 		}
+	}
+	var batch *engine.BatchError
+	if errors.As(err, &batch) {
+		t := lua.NewTable(0, 2)
+		t.SetStr("index", lua.Int(int64(batch.Index)))
+		t.SetStr("reason", lua.String(batch.Err.Error()))
+		value = t.Value()
 	}
 	exitCode := lua.Nil
 	var exit *lib.ExitError
@@ -115,7 +181,10 @@ func (b *bridge) encodeError(err error) []byte {
 }
 
 func (b *bridge) eval(code string) ([]lua.Value, error) {
-	return b.state.DoString(code, code)
+	if b.engine == nil {
+		return nil, errNotOpen
+	}
+	return b.engine.Eval(code)
 }
 
 func (b *bridge) call(handle uint32, args []byte) ([]lua.Value, error) {
@@ -127,10 +196,20 @@ func (b *bridge) call(handle uint32, args []byte) ([]lua.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.state.Call(fn, vals...)
+	return b.engine.Call(fn, vals...)
+}
+
+func (b *bridge) getGlobal(name string) ([]lua.Value, error) {
+	if b.engine == nil {
+		return nil, errNotOpen
+	}
+	return []lua.Value{b.state.GetGlobal(name)}, nil
 }
 
 func (b *bridge) setGlobal(name string, msg []byte) error {
+	if b.engine == nil {
+		return errNotOpen
+	}
 	vals, err := b.dec.Decode(msg)
 	if err != nil {
 		return err
@@ -142,7 +221,11 @@ func (b *bridge) setGlobal(name string, msg []byte) error {
 func (b *bridge) close() {
 	b.stdout.flush()
 	b.stderr.flush()
-	b.state.Close()
+	if b.engine != nil {
+		b.engine.Close()
+	} else {
+		b.backend.Close()
+	}
 	clear(b.held)
 	close(b.done)
 }

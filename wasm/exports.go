@@ -2,8 +2,6 @@
 
 package main
 
-import "github.com/luawasm/luawasm/lua"
-
 // The functions the host calls. A call that produces a value returns the
 // length n of its message in the output buffer (lw_output gives its
 // address), or -n-1 when it failed and the message is the error.
@@ -43,7 +41,7 @@ func lwCall(handle uint32, argsLen int32) int32 {
 //go:wasmexport lw_get_global
 func lwGetGlobal(nameLen int32) int32 {
 	b := current
-	return b.reply([]lua.Value{b.state.GetGlobal(string(b.input(nameLen)))}, nil)
+	return b.reply(b.getGlobal(string(b.input(nameLen))))
 }
 
 // lw_set_global sets the global whose name is the first nameLen input

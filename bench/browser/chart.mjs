@@ -44,7 +44,7 @@ export function barChart({ title, series, groups, log = false, footer = '' }) {
     for (let e = Math.ceil(lo); e <= hi; e++) {
       const gx = left + x(10 ** e);
       out.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${height - 30}" stroke="#ddd"/>`,
-        `<text x="${gx}" y="${height - 18}" text-anchor="middle" fill="#666">${fmt(10 ** e)}</text>`);
+        `<text x="${gx}" y="${height - 18}" text-anchor="middle" fill="#666">${+(10 ** e).toPrecision(1)}</text>`);
     }
   }
   let y = top;

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/luawasm/luawasm/engine"
 	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
 )
@@ -36,7 +37,8 @@ func main() {
 // An interpreter is one run of the command: a state and where its messages go.
 type interpreter struct {
 	s        *lua.State
-	progname string // prefix of error messages; "" in the REPL, as lua.c does
+	eng      *engine.Engine // with --store: runs each chunk as a transaction (store.go)
+	progname string         // prefix of error messages; "" in the REPL, as lua.c does
 	stderr   io.Writer
 }
 
@@ -48,6 +50,11 @@ func run(argv []string) int {
 	}
 	out := stdoutWriter(os.Stdout)
 	defer flush(out)
+	argv, storePath, badStore := storeOption(argv)
+	if badStore != "" {
+		printUsage(os.Stderr, progname, badStore)
+		return 1
+	}
 	opts := parseOptions(argv)
 	if opts.bad != "" {
 		printUsage(os.Stderr, progname, opts.bad)
@@ -57,17 +64,19 @@ func run(argv []string) int {
 		fmt.Fprintln(out, versionLine)
 	}
 
-	s := lua.NewState()
-	s.Stdout = out
-	if opts.noEnv {
-		// Tells the package library to ignore LUA_PATH and LUA_CPATH, as lua.c does.
-		s.Registry().SetStr("LUA_NOENV", lua.True)
+	s, eng, err := newState(storePath, out, opts.noEnv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", progname, err)
+		return 1
 	}
-	lib.OpenAll(s)
+	if eng != nil {
+		defer eng.Close()
+	}
 	defer closeState(s)
 	s.SetGlobal("arg", argTable(argv, opts.script).Value())
 
-	in := &interpreter{s: s, progname: progname, stderr: os.Stderr}
+	in := &interpreter{s: s, eng: eng, progname: progname, stderr: os.Stderr}
+	in.storeWarnings()
 	// lua.c runs its programs with the collector in generational mode,
 	// which collectgarbage reports.
 	if _, err := s.Call(s.GetGlobal("collectgarbage"), lua.String("generational")); err != nil {
@@ -191,7 +200,7 @@ func (in *interpreter) runScript(argv []string, script int) bool {
 	if name == "-" && argv[script-1] != "--" {
 		name = ""
 	}
-	fn, err := loadFile(in.s, name)
+	fn, err := in.s.LoadFile(name, "bt")
 	if err != nil {
 		return in.report(err)
 	}
@@ -206,7 +215,7 @@ func (in *interpreter) runScript(argv []string, script int) bool {
 
 // doFile loads and runs a file ("" for standard input) with no arguments.
 func (in *interpreter) doFile(name string) bool {
-	fn, err := loadFile(in.s, name)
+	fn, err := in.s.LoadFile(name, "bt")
 	if err == nil {
 		_, err = in.call(fn)
 	}
@@ -225,7 +234,7 @@ func (in *interpreter) doString(code, chunkname string) bool {
 // call calls fn on the main thread. A Lua error comes back with its message
 // made as lua.c's message handler makes it.
 func (in *interpreter) call(fn lua.Value, args ...lua.Value) ([]lua.Value, error) {
-	res, err := in.s.Call(fn, args...)
+	res, err := in.callIn(fn, args...)
 	if err != nil {
 		return nil, errorMessage(in.s, err)
 	}

@@ -4,7 +4,7 @@
 // tests/browser/fixtures/.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -58,4 +58,40 @@ export async function openPage(context, url) {
   page.on('pageerror', (e) => page.errors.push(e.message));
   await page.goto(url);
   return page;
+}
+
+/** Opens the fixture page of the package (fixtures/readme.html) and waits until it is ready. */
+export async function openFixture(context, baseURL) {
+  const page = await openPage(context, `${baseURL}/fixtures/readme.html`);
+  await page.waitForFunction(() => window.ready === true);
+  return page;
+}
+
+/**
+ * The README's examples: id -> code, from the blocks that follow an
+ * `<!-- example: id -->` line in README.md.
+ */
+export function readmeExamples() {
+  const md = readFileSync(join(root, 'README.md'), 'utf8');
+  const examples = {};
+  for (const m of md.matchAll(/<!-- example: ([\w-]+) -->\n```\w+\n([\s\S]*?)```/g)) examples[m[1]] = m[2];
+  return examples;
+}
+
+/**
+ * Serves dist/ at the package's unpkg address in context, as the CDN
+ * would (cross-origin, so with CORS), for the README's script-tag page.
+ */
+export async function routeUnpkg(context) {
+  const types = { js: 'text/javascript', wasm: 'application/wasm', json: 'application/json' };
+  await context.route('https://unpkg.com/lua-wasm-external-storage@2.0.0/dist/**', (route) => {
+    const file = new URL(route.request().url()).pathname.split('/').pop();
+    const path = join(root, 'dist', file);
+    if (!existsSync(path)) return route.fulfill({ status: 404, body: 'not found' });
+    return route.fulfill({
+      body: readFileSync(path),
+      contentType: types[file.split('.').pop()] || 'application/octet-stream',
+      headers: { 'Access-Control-Allow-Origin': '*' },
+    });
+  });
 }

@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/query"
+)
+
+// An Op is one operation of a Batch on Memory.<Collection>[Key].
+type Op struct {
+	Type       string    // "set", "get", "delete" or "query"
+	Collection string    // the collection: an entry of Memory (created by set when absent)
+	Key        lua.Value // set, get, delete: the record's key
+	Value      lua.Value // set: the new value
+	Query      query.Spec
+}
+
+// An OpResult is the result of one operation.
+type OpResult struct {
+	// Value: get, the value (nil when absent); set and delete, the value
+	// before the operation.
+	Value lua.Value
+	// Found: get, delete: whether the key held a value; set: whether it
+	// replaced one.
+	Found bool
+	// Result: query, the rows and plan.
+	Result *query.Result
+}
+
+// A BatchError reports why a batch failed: the index (0-based) of the
+// failing operation and the reason. Nothing of the batch was applied.
+type BatchError struct {
+	Index int
+	Op    Op
+	Err   error
+}
+
+func (e *BatchError) Error() string {
+	if e.Index < 0 {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("batch operation %d (%s %s): %v", e.Index+1, e.Op.Type, opTarget(e.Op), e.Err)
+}
+
+func (e *BatchError) Unwrap() error { return e.Err }
+
+func opTarget(op Op) string {
+	if op.Type == "query" {
+		return "Memory" + subscript(lua.String(op.Collection))
+	}
+	return "Memory" + subscript(lua.String(op.Collection)) + subscript(op.Key)
+}
+
+// Batch applies ops as one transaction: all of them or none. Queries see
+// the batch's earlier operations. On failure the error is a *BatchError
+// (Index -1 when the batch as a whole was refused or could not commit).
+func (e *Engine) Batch(ops []Op) ([]OpResult, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(ops) > e.opts.MaxBatchOps {
+		return nil, &BatchError{Index: -1, Err: fmt.Errorf("a batch of %d operations exceeds the limit of %d", len(ops), e.opts.MaxBatchOps)}
+	}
+	results := make([]OpResult, len(ops))
+	var failed *BatchError
+	err := e.transaction("batch", func() error {
+		for i, op := range ops {
+			res, err := e.apply(op)
+			if err != nil {
+				failed = &BatchError{Index: i, Op: op, Err: err}
+				e.auditOps(ops[:i+1], i, err)
+				return failed
+			}
+			results[i] = res
+		}
+		e.auditOps(ops, -1, nil)
+		return nil
+	})
+	if err != nil {
+		if failed != nil {
+			return nil, failed
+		}
+		return nil, &BatchError{Index: -1, Err: err}
+	}
+	return results, nil
+}
+
+// auditOps queues the audit entries of a batch's operations; failed is
+// the index of the failing one, or -1.
+func (e *Engine) auditOps(ops []Op, failed int, err error) {
+	if len(e.audit.ops) == 0 {
+		return
+	}
+	for i, op := range ops {
+		entry := AuditEntry{Operation: op.Type, Collection: op.Collection}
+		if op.Type != "query" {
+			entry.Key = describe(op.Key)
+			if s, ok := op.Key.AsString(); ok {
+				entry.Key = s
+			}
+		}
+		switch {
+		case i == failed:
+			entry.Outcome = err.Error()
+		case failed >= 0:
+			entry.Outcome = "rolled back"
+		}
+		e.pending = append(e.pending, entry)
+	}
+}
+
+// apply performs one operation inside the batch's transaction.
+func (e *Engine) apply(op Op) (OpResult, error) {
+	if op.Collection == "" {
+		return OpResult{}, fmt.Errorf("no collection")
+	}
+	if op.Type == "query" {
+		res, err := e.query(op.Collection, op.Query)
+		return OpResult{Result: res}, err
+	}
+	if f, ok := op.Key.AsFloat(); op.Key.IsNil() || ok && f != f {
+		return OpResult{}, fmt.Errorf("invalid key (%s)", describe(op.Key))
+	}
+	cv := e.memory.GetStr(op.Collection)
+	coll := cv.AsTable()
+	if coll == nil && !cv.IsNil() {
+		return OpResult{}, fmt.Errorf("Memory.%s is a %s, not a collection table", op.Collection, cv.TypeName())
+	}
+	var old lua.Value
+	if coll != nil {
+		old = coll.Get(op.Key)
+	}
+	res := OpResult{Value: old, Found: !old.IsNil()}
+	switch op.Type {
+	case "get":
+		return res, nil
+	case "delete":
+		if coll != nil {
+			coll.Set(op.Key, lua.Nil)
+		}
+		return res, nil
+	case "set":
+		if op.Value.IsNil() {
+			return res, fmt.Errorf("set needs a value (use delete to remove a record)")
+		}
+		if c := e.colls.byName[op.Collection]; c != nil && c.schema != nil {
+			if err := c.schema.check(op.Collection, op.Key, op.Value); err != nil {
+				return res, err
+			}
+		}
+		if coll == nil {
+			coll = lua.NewTable(0, 0)
+			e.memory.SetStr(op.Collection, coll.Value())
+		}
+		coll.Set(op.Key, op.Value)
+		return res, nil
+	}
+	return res, fmt.Errorf("unknown operation type '%s' (expected set, get, delete or query)", op.Type)
+}

@@ -1,0 +1,329 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/query"
+)
+
+// collections follows the collections that have a schema or an index
+// through the journal's dirty stream.
+//
+// A write to a collection table changes the record at its key; a write to
+// a table nested in a record (found through owners) changes that record;
+// a write to Memory at a collection's name replaces the collection. sync
+// turns the journal's new entries into these record changes and brings
+// the indexes up to date; validate checks the changed records against the
+// schemas at commit.
+type collections struct {
+	e       *Engine
+	byName  map[string]*collection
+	byTable map[*lua.Table]*collection
+	owners  map[*lua.Table]owner
+	cursor  int                  // journal changes already synced
+	touched map[recordRef]record // records changed in this transaction
+	full    map[*collection]bool // collections replaced (or given a schema) in this transaction
+	// defsChanged is set when the transaction changed schemas or index
+	// definitions, which a rollback must then reload.
+	defsChanged bool
+}
+
+// A collection is a named entry of Memory with a schema or indexes.
+type collection struct {
+	name    string
+	table   *lua.Table // nil while Memory[name] is not a table
+	schema  *Schema
+	indexes []query.IndexDef
+}
+
+// An owner says which record a nested table belongs to.
+type owner struct {
+	c      *collection
+	key    lua.Value
+	record *lua.Table
+}
+
+// A recordRef identifies a record: its collection and its key, with
+// strings by content (two string values with equal text are one key).
+type recordRef struct {
+	c   *collection
+	key any
+}
+
+type record struct {
+	c   *collection
+	key lua.Value
+}
+
+func newCollections(e *Engine) *collections {
+	return &collections{
+		e:       e,
+		byName:  make(map[string]*collection),
+		byTable: make(map[*lua.Table]*collection),
+		owners:  make(map[*lua.Table]owner),
+		touched: make(map[recordRef]record),
+		full:    make(map[*collection]bool),
+	}
+}
+
+// keyIdentity returns a comparable identity of a table key.
+func keyIdentity(k lua.Value) any {
+	if s, ok := k.AsString(); ok {
+		return s
+	}
+	if f, ok := k.AsFloat(); ok {
+		if i, exact := lua.FloatToInteger(f); exact {
+			return i
+		}
+		if math.IsNaN(f) {
+			return nil
+		}
+		return f
+	}
+	if i, ok := k.AsInt(); ok {
+		return i
+	}
+	return k
+}
+
+// track returns the collection named name, following it from now on.
+func (cs *collections) track(name string) *collection {
+	if c, ok := cs.byName[name]; ok {
+		return c
+	}
+	c := &collection{name: name}
+	cs.byName[name] = c
+	cs.rebind(c)
+	return c
+}
+
+// rebind points c at the table Memory[name] holds now, moving its
+// indexes, and marks all its records for validation.
+func (cs *collections) rebind(c *collection) {
+	t := cs.e.memory.GetStr(c.name).AsTable()
+	if t == c.table {
+		return
+	}
+	old := c.table
+	if old != nil && cs.byTable[old] == c {
+		delete(cs.byTable, old)
+		cs.forgetAll(old)
+	}
+	c.table = t
+	if t == nil {
+		if old != nil {
+			cs.e.catalog.CollectionReplaced(old, nil)
+		}
+		return
+	}
+	cs.byTable[t] = c
+	switch {
+	case old != nil:
+		cs.e.catalog.CollectionReplaced(old, t)
+	default:
+		for _, d := range c.indexes {
+			cs.e.catalog.CreateIndex(t, c.name, d.Field, d.Kind)
+		}
+	}
+	k := lua.Nil
+	for {
+		key, v, ok, _ := t.Next(k)
+		if !ok {
+			break
+		}
+		if rec := v.AsTable(); rec != nil {
+			cs.own(rec, owner{c, key, rec})
+		}
+		k = key
+	}
+	cs.full[c] = true
+}
+
+// own records that t and the tables nested in it belong to o's record.
+func (cs *collections) own(t *lua.Table, o owner) {
+	if cur, ok := cs.owners[t]; ok && cur == o {
+		return
+	}
+	cs.owners[t] = o
+	k := lua.Nil
+	for {
+		key, v, ok, _ := t.Next(k)
+		if !ok {
+			return
+		}
+		if sub := v.AsTable(); sub != nil {
+			cs.own(sub, o)
+		}
+		k = key
+	}
+}
+
+// forget drops the owners of a record that left its collection.
+func (cs *collections) forget(v lua.Value, c *collection) {
+	t := v.AsTable()
+	if t == nil {
+		return
+	}
+	if o, ok := cs.owners[t]; !ok || o.c != c || o.record != t {
+		return
+	}
+	var walk func(t *lua.Table, rec *lua.Table)
+	walk = func(t, rec *lua.Table) {
+		if o, ok := cs.owners[t]; !ok || o.record != rec {
+			return
+		}
+		delete(cs.owners, t)
+		k := lua.Nil
+		for {
+			key, v, ok, _ := t.Next(k)
+			if !ok {
+				return
+			}
+			if sub := v.AsTable(); sub != nil {
+				walk(sub, rec)
+			}
+			k = key
+		}
+	}
+	walk(t, t)
+}
+
+// forgetAll drops the owners of every record of a collection table.
+func (cs *collections) forgetAll(t *lua.Table) {
+	k := lua.Nil
+	for {
+		key, v, ok, _ := t.Next(k)
+		if !ok {
+			return
+		}
+		if c, ok := cs.owners[v.AsTable()]; ok {
+			cs.forget(v, c.c)
+		}
+		k = key
+	}
+}
+
+// memoryReplaced rebinds every collection after Memory itself changed.
+func (cs *collections) memoryReplaced() {
+	for _, c := range cs.byName {
+		cs.rebind(c)
+	}
+}
+
+// changed notes that record key of c changed.
+func (cs *collections) changed(c *collection, key lua.Value) {
+	id := keyIdentity(key)
+	if id == nil {
+		return
+	}
+	cs.touched[recordRef{c, id}] = record{c, key}
+}
+
+// sync maps the journal's new entries to record changes and brings the
+// indexes up to date with every record changed in the transaction.
+func (cs *collections) sync() {
+	changes := cs.e.db.Journal().Changes()
+	for i := cs.cursor; i < len(changes); i++ {
+		ch := &changes[i]
+		if ch.Kind != lua.ChangeEntry {
+			continue
+		}
+		t := ch.Table
+		if t == cs.e.memory {
+			if name, ok := ch.Key.AsString(); ok {
+				if c := cs.byName[name]; c != nil {
+					cs.rebind(c)
+				}
+			}
+			continue
+		}
+		if c := cs.byTable[t]; c != nil {
+			cs.forget(ch.Old, c)
+			if rec := t.Get(ch.Key).AsTable(); rec != nil {
+				cs.own(rec, owner{c, ch.Key, rec})
+			}
+			cs.changed(c, ch.Key)
+			continue
+		}
+		if o, ok := cs.owners[t]; ok && o.c.table != nil && o.c.table.Get(o.key).AsTable() == o.record {
+			if sub := t.Get(ch.Key).AsTable(); sub != nil {
+				cs.own(sub, o)
+			}
+			cs.changed(o.c, o.key)
+		}
+	}
+	cs.cursor = len(changes)
+	// A write after an entry's first in the transaction is not logged
+	// again, so every record changed so far is re-read.
+	for _, r := range cs.touched {
+		if len(r.c.indexes) > 0 && r.c.table != nil {
+			cs.e.catalog.RecordChanged(r.c.table, r.key)
+		}
+	}
+}
+
+// validate checks the records changed in the transaction, and every
+// record of the collections replaced, against their schemas.
+func (cs *collections) validate() error {
+	for c := range cs.full {
+		if c.schema == nil || c.table == nil {
+			continue
+		}
+		k := lua.Nil
+		for {
+			key, v, ok, _ := c.table.Next(k)
+			if !ok {
+				break
+			}
+			if err := c.schema.check(c.name, key, v); err != nil {
+				return err
+			}
+			k = key
+		}
+	}
+	for _, r := range cs.touched {
+		if r.c.schema == nil || r.c.table == nil || cs.full[r.c] {
+			continue
+		}
+		if v := r.c.table.Get(r.key); !v.IsNil() {
+			if err := r.c.schema.check(r.c.name, r.key, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// committed forgets the transaction's bookkeeping.
+func (cs *collections) committed() {
+	cs.cursor = 0
+	clear(cs.touched)
+	clear(cs.full)
+	cs.defsChanged = false
+}
+
+// rolledBack brings the bookkeeping back in line with the rolled-back
+// graph: definitions, collection tables, and the indexes of the records
+// the transaction had changed.
+func (cs *collections) rolledBack() {
+	if cs.defsChanged {
+		cs.e.reloadDefinitions()
+	} else {
+		for _, c := range cs.byName {
+			cs.rebind(c)
+		}
+		for _, r := range cs.touched {
+			if r.c.table == nil {
+				continue
+			}
+			if rec := r.c.table.Get(r.key).AsTable(); rec != nil {
+				cs.own(rec, owner{r.c, r.key, rec})
+			}
+			if len(r.c.indexes) > 0 {
+				cs.e.catalog.RecordChanged(r.c.table, r.key)
+			}
+		}
+	}
+	cs.committed()
+}

@@ -1,0 +1,69 @@
+package persist_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/luawasm/luawasm/lib"
+	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/persist"
+	"github.com/luawasm/luawasm/store"
+	"github.com/luawasm/luawasm/store/memstore"
+)
+
+// A benchBackend is a store the benchmarks run on; the native build adds
+// bbolt to memstore (backends_native_test.go).
+type benchBackend struct {
+	name string
+	open func(b *testing.B) store.Backend
+}
+
+var backends = []benchBackend{
+	{"memstore", func(*testing.B) store.Backend { return memstore.New() }},
+}
+
+// BenchmarkCommitOneChange measures a commit changing one field of one
+// record, in a collection of n records: its cost must not grow with n.
+func BenchmarkCommitOneChange(b *testing.B) {
+	for _, be := range backends {
+		for _, n := range []int{1_000, 100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/records=%d", be.name, n), func(b *testing.B) {
+				s := lua.NewState()
+				lib.OpenAll(s)
+				db, err := persist.Open(s, be.open(b), persist.Options{Encoder: store.DefaultEncoder})
+				if err != nil {
+					b.Fatal(err)
+				}
+				// Fill the collection in commits of 50,000 records, as an
+				// application would.
+				users := lua.NewTable(0, n)
+				db.Root().SetStr("users", users.Value())
+				for i := range n {
+					rec := lua.NewTable(0, 4)
+					rec.SetStr("name", lua.String(fmt.Sprintf("User %d", i)))
+					rec.SetStr("email", lua.String(fmt.Sprintf("user%d@example.com", i)))
+					rec.SetStr("score", lua.Int(int64(i%1000)))
+					users.SetStr(fmt.Sprintf("user_%d", i), rec.Value())
+					if (i+1)%50_000 == 0 || i == n-1 {
+						if _, err := db.Commit(); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				i := 0
+				for b.Loop() {
+					i++
+					rec := users.GetStr(fmt.Sprintf("user_%d", i%n)).AsTable()
+					rec.SetStr("score", lua.Int(int64(i)))
+					st, err := db.Commit()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if st.Puts != 1 {
+						b.Fatalf("commit wrote %d records", st.Puts)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,541 @@
+package persist
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/store"
+)
+
+// Loading reads the whole store in one scan, in key order: the meta
+// record, the prototypes, then the objects whose creation needs other
+// records (closures need their prototype, wrap functions their
+// coroutine), then cells, tables, coroutines, userdata and finally table
+// entries. A reference to a table, cell, coroutine or userdata whose
+// record comes later creates an empty shell that its record fills; a
+// closure or wrap function always exists by the time anything refers to
+// it. So the load is one pass with no copies of the records.
+
+// A loader holds the state of one load.
+type loader struct {
+	db         *DB
+	objs       map[uint64]lua.Value
+	cells      map[uint64]*lua.UpVal
+	filled     map[uint64]bool // objects whose own record was read
+	protoRaw   map[protoHash][]byte
+	protos     map[protoHash]*lua.Prototype
+	images     []pendingImage
+	metaSeen   bool
+	rootID     uint64
+	maxN       uint64
+	records    int
+	problems   []*LoadError
+	problemObj map[*LoadError]any // the object a problem concerns, for its path
+	protoUsed  map[protoHash]bool
+}
+
+// A pendingImage is a coroutine image whose values are resolved; it is
+// set once every object exists.
+type pendingImage struct {
+	id  uint64
+	key []byte
+	img *lua.ThreadImage
+}
+
+// errNewer is returned when the store was written by a newer format.
+var errNewer = errors.New("persist: the store was written by a newer version of the program")
+
+func (db *DB) load() error {
+	db.journal.SetPaused(true)
+	defer db.journal.SetPaused(false)
+	l := &loader{
+		db:         db,
+		objs:       make(map[uint64]lua.Value),
+		cells:      make(map[uint64]*lua.UpVal),
+		filled:     make(map[uint64]bool),
+		protoRaw:   make(map[protoHash][]byte),
+		protos:     make(map[protoHash]*lua.Prototype),
+		problemObj: make(map[*LoadError]any),
+		protoUsed:  make(map[protoHash]bool),
+	}
+	if err := db.backend.Scan(nil, l.record); err != nil {
+		return err
+	}
+	for _, p := range l.images {
+		co := l.objs[p.id].AsThread()
+		if err := co.SetImage(p.img); err != nil {
+			l.problem(p.key, co.Value(), err)
+			continue
+		}
+		for _, oc := range p.img.Open {
+			db.openCells[oc.Cell] = co
+		}
+	}
+	l.checkShells()
+	db.next = l.maxN
+	if l.records == 0 {
+		return db.create()
+	}
+	if !l.metaSeen {
+		l.rootID = makeID(1, kindTable)
+	}
+	root := l.objs[l.rootID].AsTable()
+	if root == nil {
+		return fmt.Errorf("persist: the store has no root table (%d records)", l.records)
+	}
+	db.root = root
+	for h := range l.protoRaw {
+		db.protoStored[h] = true
+	}
+	for h, p := range l.protos {
+		db.protoHashes.put(p.Proto(), h)
+	}
+	l.reportProblems()
+	if len(l.problems) == 0 {
+		return l.collect()
+	}
+	return nil
+}
+
+// create initializes an empty store: a root table, committed.
+func (db *DB) create() error {
+	db.root = lua.NewTable(0, 4)
+	db.next = 1
+	db.root.SetPersistent(lua.NewPersistent(makeID(1, kindTable), db.journal))
+	c := newCommitter(db)
+	c.nextBefore = 0
+	if err := c.writeTable(db.root, true); err != nil {
+		return err
+	}
+	c.writeMeta()
+	return db.backend.Commit(c.sortedBatch())
+}
+
+// problem records a load problem with the record at key, about obj when
+// known (its path is derived at the end).
+func (l *loader) problem(key []byte, obj any, err error) {
+	e := &LoadError{Key: bytes.Clone(key), Err: err}
+	l.problems = append(l.problems, e)
+	if obj != nil {
+		l.problemObj[e] = obj
+	}
+}
+
+// reportProblems derives the paths of the problems' objects and hands
+// them to the DB.
+func (l *loader) reportProblems() {
+	targets := make(map[any]bool)
+	for _, obj := range l.problemObj {
+		targets[obj] = true
+	}
+	paths := map[any]string{}
+	if len(targets) > 0 {
+		paths = l.db.pathsTo(targets)
+	}
+	for _, e := range l.problems {
+		if obj, ok := l.problemObj[e]; ok {
+			e.Path = paths[obj]
+		}
+		l.db.warnings = append(l.db.warnings, e)
+	}
+}
+
+// record loads one record.
+func (l *loader) record(key, value []byte) error {
+	l.records++
+	payload, err := store.DecodeRecord(key, value)
+	if err != nil {
+		var obj any
+		if len(key) == 9 && key[0] >= keyClosure && key[0] <= keyUserdata {
+			id := binary.BigEndian.Uint64(key[1:])
+			obj = l.shell(id)
+			l.filled[id] = true // reported here, not as missing
+		}
+		l.problem(key, obj, err)
+		return nil
+	}
+	if len(key) == 0 {
+		return nil
+	}
+	switch key[0] {
+	case keyMeta:
+		return l.meta(payload)
+	case keyProto:
+		l.proto(key, payload)
+		return nil
+	case keyEntry:
+		l.entry(key, payload)
+		return nil
+	}
+	if len(key) != 9 || key[0] < keyClosure || key[0] > keyUserdata {
+		l.problem(key, nil, errors.New("unknown record"))
+		return nil
+	}
+	id := binary.BigEndian.Uint64(key[1:])
+	if k := idKind(id); id>>3 == 0 || int(k) >= len(headerPrefix) || headerPrefix[k] != key[0] {
+		l.problem(key, nil, fmt.Errorf("bad object id %d", id))
+		return nil
+	}
+	l.maxN = max(l.maxN, id>>3)
+	r := &reader{b: payload}
+	switch idKind(id) {
+	case kindClosure:
+		l.closure(key, id, r)
+	case kindWrap:
+		co := l.resolve(valueRef{id: r.uvarint()}, key)
+		if err := r.end(); err != nil || co.AsThread() == nil {
+			l.problem(key, nil, fmt.Errorf("bad wrap function record: %v", err))
+			return nil
+		}
+		l.objs[id] = l.db.state.NewWrapFunction(co.AsThread()).Value()
+		l.db.wraps[l.objs[id].AsGoFunction()] = id
+	case kindCell:
+		l.cell(key, id, r)
+	case kindTable:
+		l.table(key, id, r)
+	case kindThread:
+		l.thread(key, id, r)
+	case kindUserdata:
+		l.userdataRecord(key, id, r)
+	}
+	l.filled[id] = true
+	return nil
+}
+
+func (l *loader) meta(payload []byte) error {
+	r := &reader{b: payload}
+	version := r.uvarint()
+	next := r.uvarint()
+	root := r.uvarint()
+	if r.err == nil && version > FormatVersion {
+		return fmt.Errorf("%w (format %d, this one reads %d)", errNewer, version, FormatVersion)
+	}
+	if err := r.end(); err != nil || idKind(root) != kindTable {
+		l.problem(metaKey, nil, fmt.Errorf("bad meta record: %v", err))
+		return nil
+	}
+	l.metaSeen = true
+	l.rootID = root
+	l.maxN = max(l.maxN, next)
+	return nil
+}
+
+func (l *loader) proto(key, payload []byte) {
+	if len(key) != 1+len(protoHash{}) {
+		l.problem(key, nil, errors.New("bad prototype key"))
+		return
+	}
+	h := protoHash(key[1:])
+	if hashProto(payload) != h {
+		l.problem(key, nil, errors.New("prototype does not match its hash"))
+		return
+	}
+	l.protoRaw[h] = bytes.Clone(payload)
+}
+
+// prototype returns the prepared prototype with hash h, undumping (and
+// verifying) it on first use.
+func (l *loader) prototype(h protoHash) (*lua.Prototype, error) {
+	if p, ok := l.protos[h]; ok {
+		return p, nil
+	}
+	raw, ok := l.protoRaw[h]
+	if !ok {
+		return nil, fmt.Errorf("missing prototype %x", h[:])
+	}
+	cp, err := compile.Undump(raw, "=?")
+	if err != nil {
+		return nil, fmt.Errorf("prototype %x: %v", h[:], err)
+	}
+	p := l.db.state.NewPrototype(cp)
+	l.protos[h] = p
+	return p, nil
+}
+
+// shell returns the object with the given id, creating an empty one of
+// its kind when it does not exist yet. Closures and wrap functions cannot
+// be shells: without their record they do not exist (Nil).
+func (l *loader) shell(id uint64) any {
+	if idKind(id) == kindCell {
+		return l.cellShell(id)
+	}
+	if v, ok := l.objs[id]; ok {
+		return v
+	}
+	j := l.db.journal
+	var v lua.Value
+	switch idKind(id) {
+	case kindTable:
+		t := lua.NewTable(0, 0)
+		t.SetPersistent(lua.NewPersistent(id, j))
+		v = t.Value()
+	case kindThread:
+		co := l.db.state.NewCoroutine(lua.Nil)
+		co.SetPersistent(lua.NewPersistent(id, j))
+		v = co.Value()
+	case kindUserdata:
+		u := lua.NewUserdata(nil)
+		l.db.userdata[u] = id
+		v = u.Value()
+	default:
+		return nil
+	}
+	l.maxN = max(l.maxN, id>>3)
+	l.objs[id] = v
+	return v
+}
+
+func (l *loader) cellShell(id uint64) *lua.UpVal {
+	if u, ok := l.cells[id]; ok {
+		return u
+	}
+	u := lua.NewUpVal(lua.Nil)
+	u.SetPersistent(lua.NewPersistent(id, l.db.journal))
+	l.maxN = max(l.maxN, id>>3)
+	l.cells[id] = u
+	return u
+}
+
+// resolve turns a decoded value into a Lua value; a dangling reference or
+// an unknown permanent is a problem of the record at key, and nil.
+func (l *loader) resolve(v valueRef, key []byte) lua.Value {
+	switch {
+	case v.id != 0:
+		if idKind(v.id) == kindCell {
+			l.problem(key, nil, fmt.Errorf("an upvalue cell (%d) used as a value", v.id))
+			return lua.Nil
+		}
+		obj := l.shell(v.id)
+		if obj == nil {
+			l.problem(key, nil, fmt.Errorf("refers to %s %d, which is missing", idKind(v.id), v.id))
+			return lua.Nil
+		}
+		return obj.(lua.Value)
+	case v.perm != "":
+		if pv, ok := l.db.registry.Value(v.perm); ok {
+			return pv
+		}
+		return l.db.registry.stub(v.perm)
+	}
+	return v.v
+}
+
+// value reads and resolves one value.
+func (l *loader) value(r *reader, key []byte) lua.Value {
+	v := r.value()
+	if r.err != nil {
+		return lua.Nil
+	}
+	return l.resolve(v, key)
+}
+
+func (l *loader) closure(key []byte, id uint64, r *reader) {
+	var h protoHash
+	copy(h[:], r.bytes(len(h)))
+	n := r.count(1)
+	cells := make([]*lua.UpVal, n)
+	for i := range cells {
+		cid := r.uvarint()
+		if r.err == nil && (idKind(cid) != kindCell || cid>>3 == 0) {
+			r.fail(fmt.Errorf("upvalue %d: bad cell id %d", i+1, cid))
+		}
+		if r.err != nil {
+			break
+		}
+		cells[i] = l.cellShell(cid)
+	}
+	if err := r.end(); err != nil {
+		l.problem(key, nil, err)
+		return
+	}
+	p, err := l.prototype(h)
+	if err == nil {
+		var f *lua.LuaFunction
+		if f, err = lua.NewLuaFunction(p, cells); err == nil {
+			f.SetPersistent(lua.NewPersistent(id, l.db.journal))
+			l.objs[id] = f.Value()
+			l.protoUsed[h] = true
+			return
+		}
+	}
+	l.problem(key, nil, err)
+}
+
+func (l *loader) cell(key []byte, id uint64, r *reader) {
+	u := l.cellShell(id)
+	switch state := r.byte(); state {
+	case 0:
+		u.Set(l.value(r, key))
+	case 1:
+		// Open: the coroutine's image re-opens it on its stack.
+	default:
+		r.fail(fmt.Errorf("bad cell state %d", state))
+	}
+	if err := r.end(); err != nil {
+		l.problem(key, u, err)
+	}
+}
+
+func (l *loader) table(key []byte, id uint64, r *reader) {
+	t := l.shell(id).(lua.Value).AsTable()
+	if mt := l.value(r, key); !mt.IsNil() {
+		if mt.AsTable() == nil {
+			r.fail(fmt.Errorf("metatable is a %s", mt.TypeName()))
+		} else {
+			t.SetMetatable(mt.AsTable())
+		}
+	}
+	switch layout := r.byte(); layout {
+	case 0:
+		n := r.count(2)
+		for range n {
+			k := l.value(r, key)
+			v := l.value(r, key)
+			if r.err != nil {
+				break
+			}
+			if err := t.Set(k, v); err != nil {
+				l.problem(key, t.Value(), fmt.Errorf("entry with %v", err))
+			}
+		}
+	case 1:
+		t.Persistent().Aux |= auxSpread
+	default:
+		r.fail(fmt.Errorf("bad table layout %d", layout))
+	}
+	if err := r.end(); err != nil {
+		l.problem(key, t.Value(), err)
+	}
+}
+
+func (l *loader) entry(key, payload []byte) {
+	if len(key) < 10 {
+		l.problem(key, nil, errors.New("bad entry key"))
+		return
+	}
+	id := binary.BigEndian.Uint64(key[1:9])
+	if idKind(id) != kindTable || id>>3 == 0 {
+		l.problem(key, nil, fmt.Errorf("entry of a %s", idKind(id)))
+		return
+	}
+	t := l.shell(id).(lua.Value).AsTable()
+	kr := &reader{b: key[9:]}
+	k := l.value(kr, key)
+	if err := kr.end(); err != nil {
+		l.problem(key, t.Value(), fmt.Errorf("bad entry key: %v", err))
+		return
+	}
+	r := &reader{b: payload}
+	v := l.value(r, key)
+	if err := r.end(); err != nil {
+		l.problem(key, t.Value(), err)
+		return
+	}
+	if err := t.Set(k, v); err != nil {
+		l.problem(key, t.Value(), err)
+	}
+}
+
+func (l *loader) thread(key []byte, id uint64, r *reader) {
+	co := l.shell(id).(lua.Value)
+	img := &lua.ThreadImage{}
+	flags := r.byte()
+	img.Dead = flags&1 != 0
+	img.Body = l.value(r, key)
+	img.Top = r.int()
+	img.Stack = make([]lua.Value, r.count(1))
+	for i := range img.Stack {
+		img.Stack[i] = l.value(r, key)
+	}
+	img.Frames = make([]lua.FrameImage, r.count(12))
+	for i := range img.Frames {
+		f := &img.Frames[i]
+		f.Func = l.value(r, key)
+		f.Flags = lua.FrameFlags(r.uvarint())
+		f.FuncIdx, f.Base, f.Top, f.PC = r.int(), r.int(), r.int(), r.int()
+		f.NResults = int(r.varint())
+		f.NExtra, f.Aux, f.PcallDst = r.int(), r.int(), r.int()
+		f.Handler = l.value(r, key)
+		f.SavedNC = r.int()
+	}
+	img.Open = make([]lua.OpenCell, r.count(2))
+	for i := range img.Open {
+		img.Open[i].Slot = r.int()
+		cid := r.uvarint()
+		if r.err == nil && idKind(cid) != kindCell {
+			r.fail(fmt.Errorf("open upvalue %d: bad cell id %d", i, cid))
+		}
+		if r.err != nil {
+			break
+		}
+		img.Open[i].Cell = l.cellShell(cid)
+	}
+	img.TBC = make([]int, r.count(1))
+	for i := range img.TBC {
+		img.TBC[i] = r.int()
+	}
+	img.ErrFunc = l.value(r, key)
+	img.NPCall = r.int()
+	if flags&2 != 0 {
+		img.Death = &lua.Error{Value: l.value(r, key)}
+	}
+	if flags&^3 != 0 {
+		r.fail(fmt.Errorf("bad coroutine flags %#x", flags))
+	}
+	if err := r.end(); err != nil {
+		l.problem(key, co, err)
+		return
+	}
+	l.images = append(l.images, pendingImage{id, bytes.Clone(key), img})
+}
+
+func (l *loader) userdataRecord(key []byte, id uint64, r *reader) {
+	uv := l.shell(id).(lua.Value)
+	u := uv.AsUserdata()
+	typeName := r.string()
+	data := r.bytes(r.count(0))
+	mt := l.value(r, key)
+	u.UserValue = l.value(r, key)
+	if err := r.end(); err != nil {
+		l.problem(key, uv, err)
+		return
+	}
+	if mt.AsTable() != nil {
+		u.SetMetatable(mt.AsTable())
+	}
+	decode, ok := l.db.registry.decoders[typeName]
+	if !ok {
+		l.problem(key, uv, fmt.Errorf("no persist hook for userdata type %q", typeName))
+		return
+	}
+	d, err := decode(data)
+	if err != nil {
+		l.problem(key, uv, fmt.Errorf("userdata %q: %v", typeName, err))
+		return
+	}
+	u.Data = d
+}
+
+// checkShells reports the objects that were referred to but whose own
+// record never came, and makes such coroutines dead.
+func (l *loader) checkShells() {
+	for id, v := range l.objs {
+		if l.filled[id] || id == l.rootID && !l.metaSeen {
+			continue
+		}
+		key := appendHeaderKey(nil, id)
+		if co := v.AsThread(); co != nil {
+			co.SetImage(&lua.ThreadImage{Dead: true, Stack: []lua.Value{lua.Nil}, Top: 1})
+		}
+		l.problem(key, v, errors.New("missing record"))
+	}
+	for id, u := range l.cells {
+		if !l.filled[id] {
+			l.problem(appendHeaderKey(nil, id), u, errors.New("missing record"))
+		}
+	}
+}
