@@ -95,6 +95,7 @@ type Engine struct {
 	audit    auditConfig
 	onCommit []func(CommitInfo)
 	pending  []AuditEntry // audit entries of the current transaction
+	envMaker lua.Value    // makes the environments of persisted functions (function.go)
 	warnings []error
 	inTx     bool
 	closed   bool
@@ -340,6 +341,10 @@ func (e *Engine) notify(op string, st persist.CommitStats) {
 // rollback undoes the current transaction in memory.
 func (e *Engine) rollback() {
 	e.db.Rollback()
+	if m := e.db.Root().GetStr("Memory").AsTable(); m != e.memory {
+		e.memory = m // a replacement of Memory was rolled back too
+		e.colls.memoryReplaced()
+	}
 	e.state.SetGlobal("Memory", e.memory.Value())
 	e.colls.rolledBack()
 }

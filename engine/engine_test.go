@@ -114,6 +114,11 @@ func TestMemoryGlobalReplaced(t *testing.T) {
 		t.Errorf("error: %s", msg)
 	}
 	h.check(`return Memory.fresh == true`)
+	// A replacement that fails to commit is rolled back with the rest.
+	h.evalErr(`Memory = {bad = string.gmatch("", "")}`)
+	h.check(`return Memory.fresh == true and Memory.bad == nil`)
+	h.reopen()
+	h.check(`return Memory.fresh == true`)
 }
 
 func TestPersistFunction(t *testing.T) {

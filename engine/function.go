@@ -94,12 +94,15 @@ func (e *Engine) PersistFunction(table, name, code string, opts PersistOptions) 
 }
 
 // newEnv returns a fresh environment for functions persisted into target.
+// The maker is compiled once, so that all environments share one
+// prototype (stored once, hashed once).
 func (e *Engine) newEnv(target *lua.Table) (env, setInner lua.Value, err error) {
-	mk, err := e.state.Load(envSource, "=(persisted function environment)", "t")
-	if err != nil {
-		return lua.Nil, lua.Nil, err
+	if e.envMaker.IsNil() {
+		if e.envMaker, err = e.state.Load(envSource, "=(persisted function environment)", "t"); err != nil {
+			return lua.Nil, lua.Nil, err
+		}
 	}
-	res, err := e.state.Call(mk, e.state.Globals().Value(), target.Value())
+	res, err := e.state.Call(e.envMaker, e.state.Globals().Value(), target.Value())
 	if err != nil {
 		return lua.Nil, lua.Nil, err
 	}

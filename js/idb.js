@@ -6,26 +6,35 @@
 // transaction, so it is atomic.
 //
 // Several tabs of one origin share the database. The model:
-//   - Each commit runs under the Web Lock "lua-wasm:<dbName>" and, once its
-//     transaction has completed, posts the keys it wrote on the
-//     BroadcastChannel "lua-wasm:<dbName>" before releasing the lock, so
-//     that the channel's messages follow the order of the commits.
-//   - A tab receiving such a message reads those keys' current values in its
-//     own transaction (never the values of the message, which could be stale
-//     by the time it arrives) and applies them to its engine, except keys it
-//     has written itself since: those are newer and go to the database with
-//     its own next commit.
-//   - So records are last-writer-wins, in the order IndexedDB committed the
-//     transactions. Two tabs writing different entries (different fields of
-//     a table, different tables) never lose each other's updates; two tabs
-//     writing the same entry at once keep the later write. A read-modify-
-//     write in one tab (x = x + 1) and the same in another may interleave:
-//     one increment can be lost, as with any optimistic store without
-//     transactions across tabs.
+//   - The database counts its commits: a version number under a key of its
+//     own (VERSION_KEY, outside the engine's keys). A store that has
+//     loaded the database knows the version its tab's Memory is based on.
+//   - Each commit runs under the Web Lock "lua-wasm:<dbName>" in one
+//     readwrite transaction that first reads the version: when another tab
+//     committed since this tab's base, the transaction writes nothing and
+//     the commit fails with code 'conflict' (the engine's records, object
+//     ids included, were computed on a stale Memory and must not mix with
+//     the newer ones). Otherwise it writes the records and version + 1 and,
+//     once complete, posts the keys it wrote and the new version on the
+//     BroadcastChannel "lua-wasm:<dbName>" before releasing the lock.
+//   - A tab receiving such a message reads those keys' current values and
+//     applies them to its engine (advance() then moves its base), unless it
+//     has writes of its own pending: those will conflict anyway.
+//   - On a conflict the instance (lua.js) rereads the whole database,
+//     reloads Memory from it and runs its pending transactions again (the
+//     eval code, the batch, ...) on the fresh Memory, then commits them:
+//     optimistic concurrency, as a database retries a transaction. So no
+//     tab loses another's updates, and a read-modify-write (x = x + 1) in
+//     two tabs adds up. A transaction that cannot be run again (a call of
+//     a Lua function held by JS) is reported by a 'conflict' event instead.
 
 import { StorageError } from './errors.js';
 
 const STORE = 'records';
+
+// The key of the commit counter: 0xff sorts after every key of the engine.
+const VERSION_KEY = new Uint8Array([0xff, 0x76, 0x65, 0x72]).buffer; // "\xffver"
+const isVersionKey = (k) => k instanceof ArrayBuffer && k.byteLength === 4 && new Uint8Array(k)[0] === 0xff && new Uint8Array(k)[1] === 0x76;
 
 function requestPromise(req) {
   return new Promise((resolve, reject) => {
@@ -62,6 +71,7 @@ export class IndexedDBStore {
   #channel = null;
   #subscribers = new Set();
   #closed = false;
+  #base = null; // the version this tab's Memory is based on; null before load()
 
   constructor(dbName = 'lua-wasm') {
     this.#name = String(dbName);
@@ -118,6 +128,12 @@ export class IndexedDBStore {
       const tx = db.transaction(STORE, 'readonly');
       const store = tx.objectStore(STORE);
       const [keys, values] = await Promise.all([requestPromise(store.getAllKeys()), requestPromise(store.getAll())]);
+      const at = keys.findIndex(isVersionKey);
+      this.#base = at >= 0 ? values[at] : 0;
+      if (at >= 0) {
+        keys.splice(at, 1);
+        values.splice(at, 1);
+      }
       return keys.map((k, i) => {
         const v = values[i];
         if (!(k instanceof ArrayBuffer) || !(v instanceof Uint8Array)) {
@@ -142,6 +158,39 @@ export class IndexedDBStore {
     }
   }
 
+  /** The version of the database this tab's Memory is based on (null before load). */
+  get version() {
+    return this.#base;
+  }
+
+  /** Records that this tab applied another tab's commit of version v. */
+  advance(version) {
+    if (this.#base !== null && version === this.#base + 1) this.#base = version;
+  }
+
+  /**
+   * Writes ops in one transaction; after load(), fails with code
+   * 'conflict' and writes nothing when another tab committed since.
+   */
+  /**
+   * Returns the current values of keys (null for absent ones) and the
+   * version they belong to, read in one transaction.
+   */
+  async readChanges(keys) {
+    const db = await this.open();
+    const tx = db.transaction(STORE, 'readonly');
+    const store = tx.objectStore(STORE);
+    try {
+      const [version, ...values] = await Promise.all([
+        requestPromise(store.get(VERSION_KEY)),
+        ...keys.map((k) => requestPromise(store.get(toKey(k))).then((v) => v || null)),
+      ]);
+      return { values, version: version || 0 };
+    } catch (e) {
+      throw storageError(e, 'reading the database');
+    }
+  }
+
   async commit(ops) {
     if (this.#closed) throw new StorageError('closed', 'the store is closed');
     const write = () => this.#write(ops);
@@ -153,7 +202,7 @@ export class IndexedDBStore {
 
   async #write(ops) {
     const db = this.#db || (await this.open());
-    await new Promise((resolve, reject) => {
+    const version = await new Promise((resolve, reject) => {
       let tx;
       try {
         tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
@@ -162,37 +211,53 @@ export class IndexedDBStore {
         reject(storageError(e, 'writing to the database'));
         return;
       }
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(storageError(tx.error, 'writing to the database'));
+      let next;
+      let conflict = false;
+      tx.oncomplete = () => resolve(next);
+      tx.onabort = () => reject(conflict
+        ? new StorageError('conflict', 'another tab committed first: Memory is reloaded and the transaction runs again')
+        : storageError(tx.error, 'writing to the database'));
       const store = tx.objectStore(STORE);
-      try {
-        for (const { key, value } of ops) {
-          if (value) store.put(value.slice(), toKey(key));
-          else store.delete(toKey(key));
+      const current = store.get(VERSION_KEY);
+      current.onsuccess = () => {
+        const v = current.result || 0;
+        if (this.#base !== null && v !== this.#base) {
+          conflict = true;
+          tx.abort();
+          return;
         }
-      } catch (e) {
-        tx.abort();
-        reject(storageError(e, 'writing to the database'));
-      }
+        next = v + 1;
+        try {
+          for (const { key, value } of ops) {
+            if (value) store.put(value.slice(), toKey(key));
+            else store.delete(toKey(key));
+          }
+          store.put(next, VERSION_KEY);
+        } catch (e) {
+          tx.abort();
+          reject(storageError(e, 'writing to the database'));
+        }
+      };
     });
-    this.#broadcast(ops.map(({ key }) => key.slice()));
+    if (this.#base !== null) this.#base = version;
+    this.#broadcast(ops.map(({ key }) => key.slice()), version);
   }
 
-  #broadcast(keys) {
-    if (this.#ensureChannel()) this.#channel.postMessage({ keys });
+  #broadcast(keys, version) {
+    if (this.#ensureChannel()) this.#channel.postMessage({ keys, version });
   }
 
   #ensureChannel() {
     if (!this.#channel && typeof BroadcastChannel !== 'undefined' && !this.#closed) {
       this.#channel = new BroadcastChannel(`lua-wasm:${this.#name}`);
       this.#channel.onmessage = (e) => {
-        for (const fn of this.#subscribers) fn(e.data.keys);
+        for (const fn of this.#subscribers) fn(e.data.keys, e.data.version);
       };
     }
     return this.#channel !== null;
   }
 
-  /** Calls fn(keys) with the keys other tabs commit; returns an unsubscribe function. */
+  /** Calls fn(keys, version) with the keys other tabs commit; returns an unsubscribe function. */
   subscribe(fn) {
     this.#subscribers.add(fn);
     this.#ensureChannel();

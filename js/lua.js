@@ -123,6 +123,8 @@ export class LuaInstance extends EventTarget {
   #persister = null;
   #unsubscribe = null;
   #closing = null;
+  #redo = null; // runs the transaction in progress again (see Persister)
+  #reloading = false;
 
   /** @internal Use LuaWASM.init(). */
   constructor(host, out, err) {
@@ -176,7 +178,7 @@ export class LuaInstance extends EventTarget {
     this.#check();
     if (typeof code !== 'string') throw new TypeError('eval: the code must be a string');
     const go = this.#go;
-    return this.#run(() => go.reply(go.x.lw_eval(go.putString(code))));
+    return this.#run(() => this.#transact(() => go.reply(go.x.lw_eval(go.putString(code)))));
   }
 
   /**
@@ -235,6 +237,7 @@ export class LuaInstance extends EventTarget {
       this.#persister = new Persister(store, {
         onWritten: (ops) => this.#emit('persisted', { records: ops.length }),
         onFailed: (error) => this.#emit('storageerror', error),
+        onConflict: typeof store.readChanges === 'function' ? (stale) => this.#conflict(stale) : null,
       });
     }
     const go = this.#go;
@@ -245,12 +248,13 @@ export class LuaInstance extends EventTarget {
     }]);
     // An empty Lua table arrives as {}: only a list of warnings is an array.
     const warnings = this.#run(() => go.reply(x.lw_open(go.putMessage(config))));
-    for (const w of Array.isArray(warnings) ? warnings : []) {
-      console.warn(`lua-wasm: ${w}`);
-      this.#emit('warning', { message: w });
-    }
-    if (store && typeof store.subscribe === 'function') this.#unsubscribe = store.subscribe((keys) => this.#remote(keys));
+    this.warnings = Object.freeze(Array.isArray(warnings) ? warnings : []);
+    for (const w of this.warnings) console.warn(`lua-wasm: ${w}`);
+    if (store && typeof store.readChanges === 'function') this.#unsubscribe = store.subscribe((keys, version) => this.#remote(keys, version));
   }
+
+  /** The problems found while Memory was restored (damaged records; everything else loaded). */
+  warnings = Object.freeze([]);
 
   /** Whether Memory outlives the instance (in IndexedDB, a file or a store given to init). */
   get persistent() {
@@ -371,7 +375,7 @@ export class LuaInstance extends EventTarget {
     const bytes = await backupBytes(data);
     const go = this.#go;
     const fn = this.#exported('importData', 'lw_import');
-    this.#run(() => go.reply(fn(go.putMessage(bytes))));
+    this.#run(() => this.#transact(() => go.reply(fn(go.putMessage(bytes)))));
     await this.flush();
   }
 
@@ -380,8 +384,19 @@ export class LuaInstance extends EventTarget {
   #engine(exportName, args) {
     const go = this.#go;
     const fn = this.#exported(exportName, exportName);
-    const msg = go.enc.encode(args);
-    return this.#run(() => go.reply(fn(go.putMessage(msg))));
+    return this.#run(() => this.#transact(() => go.reply(fn(go.putMessage(go.enc.encode(args))))));
+  }
+
+  // #transact runs a call into Go that may commit; the batch it commits
+  // carries redo, to be run again if another tab's commit overtakes it.
+  #transact(run, redo = run) {
+    const outer = this.#redo;
+    this.#redo = redo;
+    try {
+      return run();
+    } finally {
+      this.#redo = outer;
+    }
   }
 
   #exported(method, exportName) {
@@ -393,32 +408,71 @@ export class LuaInstance extends EventTarget {
   // #persist takes a batch the engine committed, which the Persister
   // copies and writes.
   #persist(addr, len) {
-    if (this.#persister) this.#persister.enqueue(parseBatch(this.#go.bytes(addr, len)));
+    if (this.#persister) this.#persister.enqueue(parseBatch(this.#go.bytes(addr, len)), this.#redo);
   }
 
-  // #remote applies the records another tab committed: their current
-  // values, except keys with a write of ours still pending (newer).
-  async #remote(keys) {
-    if (this.#closed) return;
-    const fresh = keys.filter((k) => !this.#persister.isPending(k));
-    if (fresh.length === 0) return;
-    let values;
+  // #remote applies the records another tab committed (version v of the
+  // database): their current values when this tab was at v-1, else all of
+  // the database. A tab with writes pending does nothing: its next write
+  // conflicts, which reloads it and runs its transactions again.
+  async #remote(keys, version) {
+    const busy = () => this.#closed || this.#reloading || this.#persister.pending > 0;
+    if (busy()) return;
+    let changes;
     try {
-      values = await this.#store.read(fresh);
+      changes = await this.#store.readChanges(keys);
     } catch (e) {
       this.#emit('storageerror', e);
       return;
     }
-    if (this.#closed) return;
-    const kept = fresh.map((key, i) => ({ key, value: values[i] })).filter(({ key }) => !this.#persister.isPending(key));
-    const go = this.#go;
+    if (busy()) return;
     try {
-      this.#run(() => go.reply(go.x.lw_apply_remote(go.putMessage(formatBatch(kept)))));
+      if (changes.version === version && this.#store.version === version - 1) {
+        const go = this.#go;
+        const batch = formatBatch(keys.map((key, i) => ({ key, value: changes.values[i] })));
+        this.#run(() => go.reply(go.x.lw_apply_remote(go.putMessage(batch))));
+        this.#store.advance(version);
+      } else {
+        await this.#reload();
+      }
     } catch (e) {
       this.#emit('warning', { message: `applying another tab's changes failed: ${e.message}` });
       return;
     }
-    this.#emit('remotechange', { records: kept.length });
+    this.#emit('remotechange', { keys: keys.length, version: this.#store.version });
+  }
+
+  // #reload replaces Memory by the store's contents.
+  async #reload() {
+    this.#reloading = true;
+    try {
+      const records = await this.#store.load();
+      const go = this.#go;
+      this.#run(() => go.reply(go.x.lw_reset(go.putMessage(formatBatch(records)))));
+    } finally {
+      this.#reloading = false;
+    }
+  }
+
+  // #conflict runs after another tab's commit overtook the stale batches:
+  // Memory is reloaded and their transactions (and those committed while
+  // it reloaded) run again, each once, queueing new batches.
+  async #conflict(stale) {
+    await this.#reload();
+    const redos = new Set();
+    for (const batch of [...stale, ...this.#persister.takeQueued()]) redos.add(batch.redo);
+    for (const redo of redos) {
+      if (!redo) {
+        this.#emit('conflict', { lost: true, message: 'a call of a Lua function held by JS was overtaken by another tab\'s commit and could not run again' });
+        continue;
+      }
+      try {
+        this.#run(() => this.#transact(redo));
+      } catch (e) {
+        this.#emit('conflict', { lost: true, message: `a transaction run again after another tab's commit failed: ${e.message}` });
+      }
+    }
+    this.#emit('remotechange', { version: this.#store.version });
   }
 
   #emit(type, detail) {
@@ -509,7 +563,8 @@ export class LuaInstance extends EventTarget {
         self.#check();
         const go = self.#go;
         const msg = go.enc.encode(args);
-        return self.#run(() => go.reply(go.x.lw_call(handle, go.putMessage(msg))));
+        // A held function is detached by a reload: its call cannot be redone.
+        return self.#run(() => self.#transact(() => go.reply(go.x.lw_call(handle, go.putMessage(msg))), null));
       };
     } else {
       stand = new LuaHandle(kindNames[kind]);

@@ -97,19 +97,27 @@ const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).joi
  * commit without an earlier one; the next enqueue or flush() retries them
  * all as one merged batch. onWritten(ops) and onFailed(error) report each
  * outcome.
+ *
+ * A store may refuse a commit with code 'conflict' (another tab committed
+ * first, see idb.js): the queued batches are then handed to onConflict,
+ * which reloads the engine and runs their transactions again (each batch
+ * carries the function that does, its redo), enqueueing new batches that
+ * are written in their stead.
  */
 export class Persister {
   #store;
-  #queue = []; // batches not yet durable, oldest first
+  #queue = []; // batches not yet durable, oldest first: { ops, redo }
   #writing = null; // the promise of the write in progress
   #lastError = null;
   #onWritten;
   #onFailed;
+  #onConflict;
 
-  constructor(store, { onWritten = () => {}, onFailed = () => {} } = {}) {
+  constructor(store, { onWritten = () => {}, onFailed = () => {}, onConflict = null } = {}) {
     this.#store = store;
     this.#onWritten = onWritten;
     this.#onFailed = onFailed;
+    this.#onConflict = onConflict;
   }
 
   /** Number of batches waiting to be written. */
@@ -128,12 +136,18 @@ export class Persister {
    */
   isPending(key) {
     const k = hex(key);
-    return this.#queue.some((batch) => batch.some((op) => hex(op.key) === k));
+    return this.#queue.some((batch) => batch.ops.some((op) => hex(op.key) === k));
   }
 
-  enqueue(ops) {
+  /** Removes and returns the queued batches (onConflict: ones queued while it reloaded). */
+  takeQueued() {
+    return this.#queue.splice(0);
+  }
+
+  /** Queues a batch; redo, when given, runs its transaction again after a conflict. */
+  enqueue(ops, redo = null) {
     // The ops may be views of a buffer the caller reuses.
-    this.#queue.push(ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })));
+    this.#queue.push({ ops: ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })), redo });
     this.#kick();
   }
 
@@ -142,7 +156,7 @@ export class Persister {
    * StorageError of a failed write (the batches stay queued).
    */
   async flush() {
-    if (this.#writing) await this.#writing;
+    while (this.#writing) await this.#writing;
     if (this.#queue.length === 0) return;
     this.#kick();
     await this.#writing;
@@ -157,12 +171,23 @@ export class Persister {
   }
 
   async #drain() {
+    let conflicts = 0;
     while (this.#queue.length > 0) {
       const count = this.#queue.length;
-      const ops = count === 1 ? this.#queue[0] : merge(this.#queue);
+      const ops = count === 1 ? this.#queue[0].ops : merge(this.#queue.map((b) => b.ops));
       try {
         await this.#store.commit(ops);
       } catch (e) {
+        if (e && e.code === 'conflict' && this.#onConflict && conflicts++ < MAX_CONFLICTS) {
+          const stale = this.#queue.splice(0, count);
+          try {
+            await this.#onConflict(stale);
+            continue;
+          } catch (reloadError) {
+            this.#queue.unshift(...stale);
+            e = reloadError;
+          }
+        }
         this.#lastError = e instanceof StorageError ? e : new StorageError('write', `writing to the store failed: ${e && e.message}`, e);
         this.#onFailed(this.#lastError);
         return; // retried by the next enqueue or flush
@@ -173,6 +198,10 @@ export class Persister {
     }
   }
 }
+
+// Conflicts in a row after which a write is reported as failed (tabs that
+// keep overtaking each other).
+const MAX_CONFLICTS = 20;
 
 // merge folds batches into one in which the last op on each key wins.
 function merge(batches) {

@@ -97,47 +97,47 @@ newframe:
 		for {
 			ins := *(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))
 			pc++
-			switch ins.Op() {
-			case compile.OP_MOVE:
+			switch dispatchOf(ins) {
+			case dMOVE:
 				*regAt(base, ins.A()) = *regAt(base, ins.B())
 				continue
-			case compile.OP_LOADI:
+			case dLOADI:
 				*regAt(base, ins.A()) = Value{pInt, uint64(int64(ins.SBx()))}
 				continue
-			case compile.OP_LOADF:
+			case dLOADF:
 				*regAt(base, ins.A()) = Float(float64(ins.SBx()))
 				continue
-			case compile.OP_LOADK:
+			case dLOADK:
 				*regAt(base, ins.A()) = *regAt(k, ins.Bx())
 				continue
-			case compile.OP_LOADKX:
+			case dLOADKX:
 				*regAt(base, ins.A()) = *regAt(k, (*(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))).Ax())
 				pc++
 				continue
-			case compile.OP_LOADFALSE:
+			case dLOADFALSE:
 				*regAt(base, ins.A()) = False
 				continue
-			case compile.OP_LFALSESKIP:
+			case dLFALSESKIP:
 				*regAt(base, ins.A()) = False
 				pc++
 				continue
-			case compile.OP_LOADTRUE:
+			case dLOADTRUE:
 				*regAt(base, ins.A()) = True
 				continue
-			case compile.OP_LOADNIL:
+			case dLOADNIL:
 				ra := regAt(base, ins.A())
 				for i := ins.B(); i >= 0; i-- {
 					*(*Value)(unsafe.Add(unsafe.Pointer(ra), uintptr(i)*valueSize)) = Nil
 				}
 				continue
-			case compile.OP_GETUPVAL:
+			case dGETUPVAL:
 				*regAt(base, ins.A()) = *cl.upvals[ins.B()].v
 				continue
-			case compile.OP_SETUPVAL:
+			case dSETUPVAL:
 				setUpvalue(cl.upvals[ins.B()], *regAt(base, ins.A()))
 				continue
 
-			case compile.OP_GETTABUP:
+			case dGETTABUP:
 				tv := *cl.upvals[ins.B()].v
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
@@ -154,7 +154,7 @@ newframe:
 						}
 					}
 				}
-			case compile.OP_GETTABLE:
+			case dGETTABLE:
 				rb := *regAt(base, ins.B())
 				rc := *regAt(base, ins.C())
 				if rb.p != nil && *(*kind)(rb.p) == kindTable && rc.p == pInt {
@@ -171,7 +171,7 @@ newframe:
 						}
 					}
 				}
-			case compile.OP_GETI:
+			case dGETI:
 				rb := *regAt(base, ins.B())
 				if rb.p != nil && *(*kind)(rb.p) == kindTable {
 					tb := (*Table)(rb.p)
@@ -187,7 +187,7 @@ newframe:
 						}
 					}
 				}
-			case compile.OP_GETFIELD:
+			case dGETFIELD:
 				rb := *regAt(base, ins.B())
 				if rb.p != nil && *(*kind)(rb.p) == kindTable {
 					tb := (*Table)(rb.p)
@@ -218,7 +218,7 @@ newframe:
 						continue
 					}
 				}
-			case compile.OP_SELF:
+			case dSELF:
 				rb := *regAt(base, ins.B())
 				*regAt(base, ins.A()+1) = rb
 				if rb.p != nil && *(*kind)(rb.p) == kindTable && ins.K() {
@@ -248,7 +248,7 @@ newframe:
 					}
 				}
 
-			case compile.OP_SETTABUP:
+			case dSETTABUP:
 				tv := *cl.upvals[ins.A()].v
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
@@ -263,7 +263,7 @@ newframe:
 						continue
 					}
 				}
-			case compile.OP_SETTABLE:
+			case dSETTABLE:
 				tv := *regAt(base, ins.A())
 				key := *regAt(base, ins.B())
 				if tv.p != nil && *(*kind)(tv.p) == kindTable && key.p == pInt {
@@ -286,7 +286,7 @@ newframe:
 						}
 					}
 				}
-			case compile.OP_SETI:
+			case dSETI:
 				tv := *regAt(base, ins.A())
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
@@ -301,7 +301,7 @@ newframe:
 						continue
 					}
 				}
-			case compile.OP_SETFIELD:
+			case dSETFIELD:
 				tv := *regAt(base, ins.A())
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
@@ -327,7 +327,7 @@ newframe:
 					}
 				}
 
-			case compile.OP_NEWTABLE:
+			case dNEWTABLE:
 				b, c := ins.B(), ins.C()
 				if b > 0 {
 					b = 1 << (b - 1)
@@ -339,7 +339,7 @@ newframe:
 				*regAt(base, ins.A()) = NewTable(c, b).Value()
 				continue newframe
 
-			case compile.OP_ADDI:
+			case dADDI:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n + uint64(int64(ins.SC()))}
@@ -349,7 +349,7 @@ newframe:
 					pc++
 				}
 				continue
-			case compile.OP_ADDK:
+			case dADDK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
@@ -374,7 +374,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
 				pc++
 				continue
-			case compile.OP_SUBK:
+			case dSUBK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
@@ -399,7 +399,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
 				pc++
 				continue
-			case compile.OP_MULK:
+			case dMULK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
@@ -424,7 +424,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
 				pc++
 				continue
-			case compile.OP_MODK:
+			case dMODK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
 					r := int64(rb.n) % int64(rc.n)
@@ -435,7 +435,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_POWK:
+			case dPOWK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
 					x := math.Float64frombits(rb.n)
@@ -443,7 +443,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_DIVK:
+			case dDIVK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				var x, y float64
 				if rb.p == pFloat {
@@ -463,7 +463,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
 				pc++
 				continue
-			case compile.OP_IDIVK:
+			case dIDIVK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
 					x, y := int64(rb.n), int64(rc.n)
@@ -475,7 +475,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BANDK:
+			case dBANDK:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
@@ -484,7 +484,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BORK:
+			case dBORK:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
@@ -493,7 +493,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BXORK:
+			case dBXORK:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
@@ -502,7 +502,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_SHRI:
+			case dSHRI:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(ins.SC())
@@ -517,7 +517,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_SHLI:
+			case dSHLI:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					x, y := int64(ins.SC()), int64(rb.n)
@@ -532,7 +532,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_ADD:
+			case dADD:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
@@ -557,7 +557,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
 				pc++
 				continue
-			case compile.OP_SUB:
+			case dSUB:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
@@ -582,7 +582,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
 				pc++
 				continue
-			case compile.OP_MUL:
+			case dMUL:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
@@ -607,7 +607,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
 				pc++
 				continue
-			case compile.OP_MOD:
+			case dMOD:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
 					r := int64(rb.n) % int64(rc.n)
@@ -618,7 +618,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_POW:
+			case dPOW:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
 					x := math.Float64frombits(rb.n)
@@ -626,7 +626,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_DIV:
+			case dDIV:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				var x, y float64
 				if rb.p == pFloat {
@@ -646,7 +646,7 @@ newframe:
 				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
 				pc++
 				continue
-			case compile.OP_IDIV:
+			case dIDIV:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt && int64(rc.n) > 0 {
 					x, y := int64(rb.n), int64(rc.n)
@@ -658,7 +658,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BAND:
+			case dBAND:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
@@ -667,7 +667,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BOR:
+			case dBOR:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
@@ -676,7 +676,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_BXOR:
+			case dBXOR:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
@@ -685,7 +685,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_SHL:
+			case dSHL:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
@@ -700,7 +700,7 @@ newframe:
 					pc++
 					continue
 				}
-			case compile.OP_SHR:
+			case dSHR:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
@@ -716,7 +716,7 @@ newframe:
 					continue
 				}
 
-			case compile.OP_UNM:
+			case dUNM:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, -rb.n}
@@ -725,16 +725,16 @@ newframe:
 					*regAt(base, ins.A()) = Value{pFloat, rb.n ^ 1<<63}
 					continue
 				}
-			case compile.OP_BNOT:
+			case dBNOT:
 				if rb := *regAt(base, ins.B()); rb.p == pInt {
 					*regAt(base, ins.A()) = Value{pInt, ^rb.n}
 					continue
 				}
-			case compile.OP_NOT:
+			case dNOT:
 				rb := *regAt(base, ins.B())
 				*regAt(base, ins.A()) = Bool(rb.p == nil || rb.p == pBool && rb.n == 0)
 				continue
-			case compile.OP_LEN:
+			case dLEN:
 				rb := *regAt(base, ins.B())
 				if rb.p != nil && *(*kind)(rb.p) == kindTable {
 					if tb := (*Table)(rb.p); tb.meta == nil && len(tb.nodes) == 0 {
@@ -748,7 +748,7 @@ newframe:
 					continue
 				}
 
-			case compile.OP_JMP:
+			case dJMP:
 				off := ins.SJ()
 				pc += off
 				if off < 0 {
@@ -758,7 +758,7 @@ newframe:
 				}
 				continue
 
-			case compile.OP_EQ:
+			case dEQ:
 				a, b := *regAt(base, ins.A()), *regAt(base, ins.B())
 				if a.p == b.p && a.p != pFloat {
 					// Both nil, integers, booleans, or the same object.
@@ -770,7 +770,7 @@ newframe:
 					}
 					continue
 				}
-			case compile.OP_LT, compile.OP_LE:
+			case dLT, dLE:
 				a, b := *regAt(base, ins.A()), *regAt(base, ins.B())
 				if a.p == pInt && b.p == pInt {
 					var cond bool
@@ -800,7 +800,7 @@ newframe:
 					}
 					continue
 				}
-			case compile.OP_EQK:
+			case dEQK:
 				a, b := *regAt(base, ins.A()), *regAt(k, ins.B())
 				if a.p == b.p && a.p != pFloat || a.p != b.p && (a.p == nil || a.p == pBool || b.p == pBool || b.p == nil) {
 					// Same scalar kind or identical string, or different basic types.
@@ -812,7 +812,7 @@ newframe:
 					}
 					continue
 				}
-			case compile.OP_EQI:
+			case dEQI:
 				a := *regAt(base, ins.A())
 				var cond bool
 				if a.p == pInt {
@@ -826,7 +826,7 @@ newframe:
 					pc += (*(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))).SJ() + 1
 				}
 				continue
-			case compile.OP_LTI, compile.OP_LEI, compile.OP_GTI, compile.OP_GEI:
+			case dLTI, dLEI, dGTI, dGEI:
 				a := *regAt(base, ins.A())
 				var x, y float64
 				if a.p == pInt {
@@ -869,7 +869,7 @@ newframe:
 					}
 					continue
 				}
-			case compile.OP_TEST:
+			case dTEST:
 				a := *regAt(base, ins.A())
 				if (a.p != nil && !(a.p == pBool && a.n == 0)) == ins.K() {
 					pc += (*(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))).SJ() + 1
@@ -877,7 +877,7 @@ newframe:
 					pc++
 				}
 				continue
-			case compile.OP_TESTSET:
+			case dTESTSET:
 				b := *regAt(base, ins.B())
 				if (b.p != nil && !(b.p == pBool && b.n == 0)) == ins.K() {
 					*regAt(base, ins.A()) = b
@@ -887,7 +887,7 @@ newframe:
 				}
 				continue
 
-			case compile.OP_CALL:
+			case dCALL:
 				fn := *regAt(base, ins.A())
 				if fn.p != nil && *(*kind)(fn.p) == kindLuaFunction {
 					ra := ci.base + ins.A()
@@ -920,7 +920,7 @@ newframe:
 					continue newframe
 				}
 
-			case compile.OP_TAILCALL:
+			case dTAILCALL:
 				ci.pc = pc
 				// After a Go callee, the RETURN that follows returns its results.
 				switch t.tailCall(ci, ins, ci.base+ins.A()) {
@@ -933,7 +933,7 @@ newframe:
 				}
 				t = s.running
 				continue newframe
-			case compile.OP_RETURN:
+			case dRETURN:
 				if ci.flags&^ciTail == 0 && (!ins.K() || len(t.tbc) == 0 || t.tbc[len(t.tbc)-1] < ci.base) {
 					if ins.K() {
 						t.closeUpvals(ci.base)
@@ -947,7 +947,7 @@ newframe:
 					t.postReturn(ci, ra, n)
 					continue newframe
 				}
-			case compile.OP_RETURN0:
+			case dRETURN0:
 				if ci.flags&^ciTail == 0 {
 					t.ci = ci.prev
 					if want := ci.nresults; want < 0 {
@@ -960,7 +960,7 @@ newframe:
 					}
 					continue newframe
 				}
-			case compile.OP_RETURN1:
+			case dRETURN1:
 				if ci.flags&^ciTail == 0 {
 					t.ci = ci.prev
 					v := *regAt(base, ins.A())
@@ -976,7 +976,7 @@ newframe:
 					continue newframe
 				}
 
-			case compile.OP_FORLOOP:
+			case dFORLOOP:
 				ra := regAt(base, ins.A())
 				if step := *regAt(base, ins.A()+2); step.p == pInt {
 					count := regAt(base, ins.A()+1)
@@ -1001,7 +1001,7 @@ newframe:
 					break
 				}
 				continue
-			case compile.OP_FORPREP:
+			case dFORPREP:
 				init, limit, step := *regAt(base, ins.A()), *regAt(base, ins.A()+1), *regAt(base, ins.A()+2)
 				if init.p == pInt && limit.p == pInt && step.p == pInt && step.n != 0 {
 					// Integer loop: the limit slot becomes the iteration count.
@@ -1027,7 +1027,7 @@ newframe:
 					regAt(base, ins.A()+1).n = count
 					continue
 				}
-			case compile.OP_TFORCALL:
+			case dTFORCALL:
 				ra := regAt(base, ins.A())
 				fn := *ra
 				*regAt(base, ins.A()+4) = fn
@@ -1040,7 +1040,7 @@ newframe:
 					}
 					continue newframe
 				}
-			case compile.OP_TFORLOOP:
+			case dTFORLOOP:
 				if v := *regAt(base, ins.A()+4); v.p != nil {
 					*regAt(base, ins.A()+2) = v
 					pc -= ins.Bx()
@@ -1049,7 +1049,7 @@ newframe:
 					}
 				}
 				continue
-			case compile.OP_VARARGPREP:
+			case dVARARGPREP:
 				// The call set up the extra arguments (precallLua).
 				continue
 			}

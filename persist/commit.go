@@ -43,6 +43,7 @@ func (db *DB) Commit() (CommitStats, error) {
 	}
 	start := time.Now()
 	c := newCommitter(db)
+	defer c.release()
 	err := c.run()
 	if err == nil && len(c.ops) > 0 {
 		err = db.backend.Commit(c.sortedBatch())
@@ -62,6 +63,7 @@ type committer struct {
 	db    *DB
 	ops   []op   // the batch being built
 	arena []byte // holds the ops' keys and values
+	batch *store.Batch
 	stats CommitStats
 
 	key, payload, header []byte // scratch buffers
@@ -84,13 +86,46 @@ type committer struct {
 }
 
 func newCommitter(db *DB) *committer {
-	return &committer{
+	c := &committer{
 		db:          db,
 		inTabs:      make(map[*lua.Table]bool),
 		inThr:       make(map[*lua.Thread]bool),
 		nextBefore:  db.next,
 		cellsBefore: make(map[*lua.UpVal]*lua.Thread),
 	}
+	if s := db.scratch; s != nil {
+		c.ops, c.arena, c.newObjs, c.batch = s.ops[:0], s.arena[:0], s.newObjs[:0], s.batch
+	}
+	if c.batch == nil {
+		c.batch = new(store.Batch)
+	}
+	c.batch.Reset()
+	return c
+}
+
+// maxScratch bounds the arena a DB keeps between commits: reusing the
+// buffers spares similar commits their growth (and the garbage, which
+// costs most in WebAssembly), without holding on to a huge one.
+const maxScratch = 4 << 20
+
+// release hands the committer's buffers back to the DB for the next
+// commit.
+func (c *committer) release() {
+	if cap(c.arena) > maxScratch {
+		c.db.scratch = nil
+		return
+	}
+	clear(c.newObjs)
+	c.batch.Reset()
+	c.db.scratch = &scratch{c.ops, c.arena, c.newObjs, c.batch}
+}
+
+// scratch holds a committer's buffers between commits.
+type scratch struct {
+	ops     []op
+	arena   []byte
+	newObjs []newObj
+	batch   *store.Batch
 }
 
 // run fills the batch.
@@ -311,7 +346,7 @@ func (c *committer) sortedBatch() *store.Batch {
 		}
 		return a.key[0] - b.key[0] // arena order is the order of the calls
 	})
-	var b store.Batch
+	b := c.batch
 	for _, o := range c.ops {
 		if o.del {
 			b.Delete(k(o))
@@ -319,7 +354,7 @@ func (c *committer) sortedBatch() *store.Batch {
 			b.Put(k(o), c.arena[o.value[0]:o.value[1]])
 		}
 	}
-	return &b
+	return b
 }
 
 func (c *committer) writeMeta() {

@@ -42,6 +42,7 @@ type DB struct {
 	protoHashes protoCache
 	// touched lists userdata marked by Touch since the last commit.
 	touched []*lua.Userdata
+	scratch *scratch // buffers kept for the next commit
 
 	warnings  []error
 	collected int // records deleted as garbage by Open

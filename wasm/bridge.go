@@ -110,13 +110,17 @@ func (b *bridge) open(msg []byte) ([]lua.Value, error) {
 	return []lua.Value{warnings.Value()}, nil
 }
 
-// applyRemote applies records another tab committed and reloads the
-// engine's objects from them.
-func (b *bridge) applyRemote(msg []byte) error {
+// applyRemote applies records another tab committed (or, with reset,
+// replaces all records) and reloads the engine's objects from them.
+func (b *bridge) applyRemote(msg []byte, reset bool) error {
 	if b.engine == nil {
 		return errNotOpen
 	}
-	if err := b.backend.ApplyRemote(msg); err != nil {
+	apply := b.backend.ApplyRemote
+	if reset {
+		apply = b.backend.Reset
+	}
+	if err := apply(msg); err != nil {
 		return err
 	}
 	return b.engine.Reload()

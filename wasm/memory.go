@@ -45,7 +45,16 @@ func lwOpen(n int32) int32 {
 //go:wasmexport lw_apply_remote
 func lwApplyRemote(n int32) int32 {
 	b := current
-	return b.reply(nil, b.applyRemote(b.input(n)))
+	return b.reply(nil, b.applyRemote(b.input(n), false))
+}
+
+// lw_reset replaces every record by the batch message in the input
+// buffer (the host's whole store) and reloads Memory from them.
+//
+//go:wasmexport lw_reset
+func lwReset(n int32) int32 {
+	b := current
+	return b.reply(nil, b.applyRemote(b.input(n), true))
 }
 
 //go:wasmexport lw_persist_function

@@ -271,6 +271,7 @@ if (result.storage) {
     + '(Dexie and raw IndexedDB with `durability: "strict"`; LokiJS saves its whole database through its adapter, whose callback comes when the put request succeeded, before the commit: its write figures leave the commit out). '
     + 'Reading back reopens the database (LokiJS: loadDatabase; luaw: a new instance restoring Memory, then a query of the whole collection). The index is on `score`; `>=` returns the 10 lowest scores from 5000, '
     + '`between` is 2000 <= score < 2100, `startsWith` is name prefix "user0012" (on the index on name), the full scan counts age = 42 without an index. '
+    + 'luaw and LokiJS answer queries from memory (their stores hold everything in memory and persist it); Dexie and raw IndexedDB read IndexedDB. '
     + `Medians of ${runs} runs in ms; in brackets the check value, which must agree across candidates (a count, or the ids found).`, '');
   p(`| workload | ${keys.map((k) => labels[k]).join(' | ')} |`, `| --- |${keys.map(() => ' ---: |').join('')}`);
   for (const [step, label] of stepNames) {

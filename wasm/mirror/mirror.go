@@ -13,8 +13,8 @@
 //
 // Batches cross to the host as one message: for each op a byte (0 put, 1
 // delete), the key (uvarint length, bytes) and, for a put, the value. The
-// records the host loads, and those another tab committed (ApplyRemote),
-// come back in the same format.
+// records the host loads, and those another tab committed (ApplyRemote,
+// Reset), come back in the same format.
 package mirror
 
 import (
@@ -57,6 +57,17 @@ func (m *Backend) Load(msg []byte) error {
 // ApplyRemote applies a batch message that another tab committed to the
 // host's store, without handing it back.
 func (m *Backend) ApplyRemote(msg []byte) error {
+	return m.apply(msg)
+}
+
+// Reset replaces every record by those of a batch message, without
+// handing them back: the host's whole store, reread after another tab's
+// commit overtook this one's.
+func (m *Backend) Reset(msg []byte) error {
+	if _, err := ParseBatch(msg); err != nil {
+		return err
+	}
+	m.Store = memstore.New()
 	return m.apply(msg)
 }
 

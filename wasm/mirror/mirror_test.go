@@ -97,3 +97,28 @@ func TestInvalidBatchChangesNothing(t *testing.T) {
 		t.Errorf("memory holds %q", got)
 	}
 }
+
+func TestResetReplacesEverything(t *testing.T) {
+	m := New(func([]byte) { t.Fatal("Reset must not hand records back") })
+	if err := m.Load(AppendBatch(nil, []store.Op{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Reset(AppendBatch(nil, []store.Op{{Key: []byte("c"), Value: []byte("3")}})); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"a": "", "b": "", "c": "3"} {
+		got, err := m.Get([]byte(key))
+		if want == "" {
+			if err == nil {
+				t.Errorf("Get(%q) = %q after Reset, want not found", key, got)
+			}
+			continue
+		}
+		if err != nil || string(got) != want {
+			t.Errorf("Get(%q) = %q, %v; want %q", key, got, err, want)
+		}
+	}
+	if err := m.Reset([]byte{9}); err != ErrMalformed {
+		t.Errorf("Reset(malformed) = %v, want ErrMalformed", err)
+	}
+}

@@ -1,0 +1,91 @@
+package lua
+
+import "github.com/luawasm/luawasm/compile"
+
+// The exec loop switches on a dispatchCode rather than on the opcode, so
+// that the numbering of its cases can differ by target. Natively Go
+// compiles the switch to a jump table and the codes are the opcodes
+// (dispatch_native.go). In WebAssembly Go has no jump tables: the switch
+// is a binary search whose every taken branch is a jump through the
+// function's block table, the costliest thing in Go's WebAssembly code;
+// there the codes number the instructions by how often programs run them,
+// so that the most frequent take the fewest jumps (dispatch_wasm.go).
+type dispatchCode uint8
+
+// fastOps lists the instructions with a fast path in the exec loop, the
+// most frequent first (measured over the shared benchmarks). Every other
+// instruction dispatches to dSlow.
+var fastOps = [...]compile.Opcode{
+	compile.OP_MOVE,
+	compile.OP_GETFIELD,
+	compile.OP_LOADK,
+	compile.OP_GETUPVAL,
+	compile.OP_CALL,
+	compile.OP_ADDI,
+	compile.OP_FORLOOP,
+	compile.OP_GETTABUP,
+	compile.OP_LOADI,
+	compile.OP_ADD,
+	compile.OP_RETURN1,
+	compile.OP_JMP,
+	compile.OP_TEST,
+	compile.OP_LTI,
+	compile.OP_EQ,
+	compile.OP_SETFIELD,
+	compile.OP_GETTABLE,
+	compile.OP_SETTABLE,
+	compile.OP_SELF,
+	compile.OP_RETURN,
+	compile.OP_MUL,
+	compile.OP_SUB,
+	compile.OP_LT,
+	compile.OP_LE,
+	compile.OP_EQK,
+	compile.OP_EQI,
+	compile.OP_ADDK,
+	compile.OP_GETI,
+	compile.OP_SETI,
+	compile.OP_TFORCALL,
+	compile.OP_TFORLOOP,
+	compile.OP_RETURN0,
+	compile.OP_MULK,
+	compile.OP_SUBK,
+	compile.OP_DIV,
+	compile.OP_LEI,
+	compile.OP_GTI,
+	compile.OP_GEI,
+	compile.OP_TESTSET,
+	compile.OP_NOT,
+	compile.OP_LEN,
+	compile.OP_TAILCALL,
+	compile.OP_FORPREP,
+	compile.OP_LOADNIL,
+	compile.OP_LOADFALSE,
+	compile.OP_LOADTRUE,
+	compile.OP_LFALSESKIP,
+	compile.OP_SETUPVAL,
+	compile.OP_SETTABUP,
+	compile.OP_NEWTABLE,
+	compile.OP_MOD,
+	compile.OP_MODK,
+	compile.OP_DIVK,
+	compile.OP_IDIV,
+	compile.OP_IDIVK,
+	compile.OP_POW,
+	compile.OP_POWK,
+	compile.OP_UNM,
+	compile.OP_BAND,
+	compile.OP_BOR,
+	compile.OP_BXOR,
+	compile.OP_SHL,
+	compile.OP_SHR,
+	compile.OP_BANDK,
+	compile.OP_BORK,
+	compile.OP_BXORK,
+	compile.OP_SHRI,
+	compile.OP_SHLI,
+	compile.OP_BNOT,
+	compile.OP_LOADF,
+	compile.OP_LOADKX,
+	compile.OP_VARARGPREP,
+}
