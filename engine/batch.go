@@ -63,9 +63,15 @@ func (e *Engine) Batch(ops []Op) ([]OpResult, error) {
 	}
 	results := make([]OpResult, len(ops))
 	var failed *BatchError
+	names := make(map[string]lua.Value) // collection names as Lua strings, made once
 	err := e.transaction("batch", func() error {
 		for i, op := range ops {
-			res, err := e.apply(op)
+			name, ok := names[op.Collection]
+			if !ok {
+				name = lua.String(op.Collection)
+				names[op.Collection] = name
+			}
+			res, err := e.apply(op, name)
 			if err != nil {
 				failed = &BatchError{Index: i, Op: op, Err: err}
 				e.auditOps(ops[:i+1], i, err)
@@ -109,8 +115,9 @@ func (e *Engine) auditOps(ops []Op, failed int, err error) {
 	}
 }
 
-// apply performs one operation inside the batch's transaction.
-func (e *Engine) apply(op Op) (OpResult, error) {
+// apply performs one operation inside the batch's transaction; name is
+// op.Collection as a Lua string.
+func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 	if op.Collection == "" {
 		return OpResult{}, fmt.Errorf("no collection")
 	}
@@ -121,7 +128,7 @@ func (e *Engine) apply(op Op) (OpResult, error) {
 	if f, ok := op.Key.AsFloat(); op.Key.IsNil() || ok && f != f {
 		return OpResult{}, fmt.Errorf("invalid key (%s)", describe(op.Key))
 	}
-	cv := e.memory.GetStr(op.Collection)
+	cv := e.memory.Get(name)
 	coll := cv.AsTable()
 	if coll == nil && !cv.IsNil() {
 		return OpResult{}, fmt.Errorf("Memory.%s is a %s, not a collection table", op.Collection, cv.TypeName())
@@ -150,7 +157,7 @@ func (e *Engine) apply(op Op) (OpResult, error) {
 		}
 		if coll == nil {
 			coll = lua.NewTable(0, 0)
-			e.memory.SetStr(op.Collection, coll.Value())
+			e.memory.Set(name, coll.Value())
 		}
 		coll.Set(op.Key, op.Value)
 		return res, nil

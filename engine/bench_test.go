@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/luawasm/luawasm/engine"
+	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/store"
 	"github.com/luawasm/luawasm/store/memstore"
 )
@@ -79,6 +80,36 @@ func BenchmarkBatchSets(b *testing.B) {
 					b.StopTimer()
 					e.Close()
 					b.StartTimer()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkBatchSetsLive sets n new records per round into one engine
+// that lives across the rounds, as an application's would (its buffers
+// are warm; Memory grows).
+func BenchmarkBatchSetsLive(b *testing.B) {
+	for _, be := range benchBackends {
+		for _, n := range []int{1_000, 10_000} {
+			b.Run(fmt.Sprintf("%s/ops=%d", be.name, n), func(b *testing.B) {
+				e, err := engine.Open(engine.Options{Backend: be.open(b)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer e.Close()
+				round := 0
+				for b.Loop() {
+					b.StopTimer()
+					round++
+					ops := users(n)
+					for i := range ops {
+						ops[i].Key = lua.String(fmt.Sprintf("r%d_%d", round, i))
+					}
+					b.StartTimer()
+					if _, err := e.Batch(ops); err != nil {
+						b.Fatal(err)
+					}
 				}
 			})
 		}

@@ -42,6 +42,150 @@ export interface InitOptions {
   stdout?: (text: string) => void;
   /** Receives Lua's warnings (warn). Default: console.warn, a line at a time. */
   stderr?: (text: string) => void;
+  /**
+   * Restore the persisted Memory (default true). With false, Memory starts
+   * empty and does not persist.
+   */
+  autoRestore?: boolean;
+  /** The IndexedDB database holding Memory (default "lua-wasm"). */
+  dbName?: string;
+  /** A bound on the VM instructions of each call into Lua; 0 (default): none. */
+  maxInstructions?: number;
+  /** A bound in bytes on what each call into Lua allocates; 0 (default): none. */
+  memorySize?: number;
+  /** Compress stored values above 1 KiB with snappy (default true). */
+  compression?: boolean;
+  /**
+   * Accepted for compatibility with the seed's API: arguments are always
+   * checked, and stored bytecode is always verified when it is loaded.
+   */
+  validation?: boolean;
+  /**
+   * Where Memory is kept: a record store such as `FileStore` or
+   * `MemoryStore` from 'lua-wasm-external-storage/node'. Default: IndexedDB
+   * in browsers, memory in node.
+   */
+  store?: import('./node').RecordStore;
+  /**
+   * "memory" keeps Memory in memory only (for pages where IndexedDB is
+   * missing, as in some private modes); "none" is as autoRestore: false.
+   */
+  persistence?: 'indexeddb' | 'memory' | 'none';
+}
+
+/** One operation of {@link LuaInstance.batchTableOperations}, on Memory[table][key]. */
+export type BatchOperation =
+  | { type: 'set'; table: string; key: string | number; value: unknown }
+  | { type: 'get'; table: string; key: string | number }
+  | { type: 'delete'; table: string; key: string | number }
+  | { type: 'query'; table: string; query: QuerySpec };
+
+/**
+ * The result of one batch operation: for get, the value (null when
+ * absent); for set and delete, the value replaced (absent when there was
+ * none) and whether there was one; for a query, the records.
+ */
+export type BatchResult =
+  | { type: 'set' | 'get' | 'delete'; key: string | number; found: boolean; value?: LuaValue }
+  | { type: 'query'; rows: LuaValue[]; count: number };
+
+/** A query operator. */
+export type QueryOperator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'between' | 'startsWith' | 'endsWith' | 'contains' | 'in';
+
+/** A condition on a field of the records. */
+export interface QueryCondition {
+  field: string;
+  operator: QueryOperator;
+  /** For between, [low, high] (inclusive); for in, a list of values. */
+  value: unknown;
+}
+
+/**
+ * A query of {@link LuaInstance.queryTable}: a main condition (field,
+ * operator, value), more conditions that must all hold (where) or of which
+ * one must hold (any), an order, a limit (default 100) and an offset.
+ */
+export interface QuerySpec {
+  /** The collection, when queryTable's table is 'Memory'. */
+  table?: string;
+  field?: string;
+  operator?: QueryOperator;
+  value?: unknown;
+  where?: QueryCondition | QueryCondition[];
+  any?: QueryCondition[];
+  limit?: number;
+  offset?: number;
+  /** 'asc' or 'desc' on the main field, or another field's order. */
+  sort?: 'asc' | 'desc' | { field: string; order?: 'asc' | 'desc' };
+  /** Answer the number of matches instead of the records. */
+  count?: boolean;
+}
+
+/** How a query was answered ({@link LuaInstance.explainQuery}). */
+export interface QueryPlan {
+  /** The indexes and steps used: "btree range on score [800, +inf)". */
+  plan: string;
+  /** Index entries and records looked at. */
+  examined: number;
+  count: number;
+  /** The keys of the matching records, in order. */
+  keys: Array<string | number>;
+}
+
+/** The rule of one field of a collection's records. */
+export interface FieldRule {
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'table' | 'function';
+  required?: boolean;
+  /** Bounds of a number (inclusive). */
+  min?: number;
+  max?: number;
+  /** Bounds of a string's length, in UTF-8 characters. */
+  minLength?: number;
+  maxLength?: number;
+  /**
+   * A regular expression a string must match. A RegExp is passed as its
+   * source (flags i, m and s become (?i), (?m), (?s)); it runs with Go's
+   * RE2 syntax, which has no lookaround and no backreferences.
+   */
+  pattern?: RegExp | string;
+  /** The allowed values. */
+  enum?: unknown[];
+  /** The rules of a table value's own fields. */
+  fields?: Schema;
+}
+
+/** A collection's schema: the rule of each field by name. */
+export type Schema = { [field: string]: FieldRule };
+
+/** An index made by {@link LuaInstance.createIndex}. */
+export interface Index {
+  table: string;
+  field: string;
+  type: 'btree' | 'hash' | 'suffix';
+}
+
+/** Operation kinds the audit log can record; batchTableOperations stands for set, get, delete and query. */
+export type AuditedOperation = 'eval' | 'persistFunction' | 'batchTableOperations' | 'set' | 'get' | 'delete' | 'query' | 'setSchema' | 'createIndex' | 'import';
+
+/** One entry of the audit log. */
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  operation: string;
+  collection: string;
+  key: string;
+  /** "ok", or the error message. */
+  outcome: string;
+}
+
+/** The detail of a 'commit' event: a transaction committed. */
+export interface CommitDetail {
+  operation: 'eval' | 'batch' | 'persistFunction' | 'setSchema' | 'createIndex' | 'import' | 'audit' | string;
+  puts: number;
+  deletes: number;
+  bytes: number;
+  newObjects: number;
+  ms: number;
 }
 
 /**
@@ -68,7 +212,19 @@ export class LuaError extends Error {
  */
 export class StorageError extends Error {
   name: 'StorageError';
-  code: 'unavailable' | 'quota' | 'blocked' | 'corrupt' | 'closed' | 'write';
+  code: 'unavailable' | 'quota' | 'blocked' | 'corrupt' | 'closed' | 'write' | 'conflict';
+}
+
+/**
+ * A batchTableOperations call that changed nothing: `index` is the failing
+ * operation's position (from 0), or -1 when the batch as a whole was
+ * refused (more operations than the limit, 10,000).
+ */
+export class BatchError extends Error {
+  name: 'BatchError';
+  index: number;
+  operation?: BatchOperation;
+  reason: string;
 }
 
 /** A Lua userdata or thread held by JS; passed back to Lua it is the same value. */
@@ -111,14 +267,98 @@ export interface LuaInstance extends EventTarget {
    */
   call(fn: string | LuaFunction, ...args: unknown[]): LuaValue | undefined;
 
-  /** Listens for an event; returns a function that stops listening. */
-  on(type: string, listener: (detail: unknown) => void): () => void;
 
   /** Ends the instance; its memory is freed. Further calls throw. */
   close(): Promise<void>;
 
   /** Whether close() was called (or the engine crashed). */
   readonly closed: boolean;
+
+  /** Whether Memory outlives the instance (IndexedDB, a file or a store given to init). */
+  readonly persistent: boolean;
+
+  /** Problems found while Memory was restored (damaged records); everything else loaded. */
+  readonly warnings: readonly string[];
+
+  /**
+   * Resolves when everything committed so far is durable.
+   * @throws {StorageError} when a write failed (the changes stay in memory
+   * and are written again by the next commit or flush).
+   */
+  flush(): Promise<void>;
+
+  /**
+   * Persists a function as table[name]: code is a function expression or
+   * a table constructor of functions. Inside it, a free name that is not a
+   * global resolves to the entry of that name in table, so a recursive
+   * function can call itself by name. Resolves to true once durable.
+   * @throws {LuaError} for code that does not compile, with Lua's message.
+   * @example await lua.persistFunction('Memory', 'double', 'function(x) return 2 * x end')
+   */
+  persistFunction(table: string, name: string, code: string, options?: { compress?: boolean; validate?: boolean }): Promise<true>;
+
+  /**
+   * Applies operations on Memory's collections as one transaction, all or
+   * none; resolves once durable to one result per operation.
+   * @throws {BatchError} naming the failing operation.
+   */
+  batchTableOperations(operations: BatchOperation[]): Promise<BatchResult[]>;
+
+  /**
+   * Indexes a field of a collection's records: createIndex('Memory',
+   * 'appUsers.score') or createIndex('appUsers', 'score'). Type 'btree'
+   * (default: ranges, prefixes, sorting), 'hash' (equality) or 'suffix'
+   * (endsWith, contains). The definition persists.
+   */
+  createIndex(table: string, field: string, type?: 'btree' | 'hash' | 'suffix'): Promise<Index>;
+
+  /**
+   * The records of a collection that match: queryTable('Memory', { table:
+   * 'appUsers', ... }) or queryTable('appUsers', { ... }). A count query
+   * resolves to the number of matches.
+   */
+  queryTable(table: string, query: QuerySpec): Promise<LuaValue[] | number>;
+
+  /** How queryTable would answer the query. */
+  explainQuery(table: string, query: QuerySpec): Promise<QueryPlan>;
+
+  /**
+   * Compiles code as persistFunction would, without running it.
+   * @example await lua.validateFunction('function(a, b = 0) end')
+   * // { isValid: false, error: `[string "function(a, b = 0) end"]:1: ')' expected near '='` }
+   */
+  validateFunction(code: string): Promise<{ isValid: boolean; error?: string }>;
+
+  /**
+   * Sets the schema of a collection, checked on every
+   * write to it: batches, and plain Lua assignments (at commit, rolling the
+   * eval back). The collection's existing records must satisfy it.
+   */
+  setSchema(table: string, schema: Schema): Promise<true>;
+
+  /** Records the given kinds of operations in the persisted audit log, keeping at most maxEntries (default 1000). */
+  enableAuditLog(operations: AuditedOperation[], options?: { maxEntries?: number }): Promise<true>;
+
+  /** The audit log, oldest first. */
+  getAuditLog(): Promise<AuditEntry[]>;
+
+  /** A backup of all persisted data: Memory, schemas, indexes and the audit log. */
+  exportData(): Promise<Uint8Array>;
+
+  /** Replaces all persisted data with a backup from exportData, atomically (a damaged backup changes nothing). */
+  importData(data: Uint8Array | ArrayBuffer | Blob): Promise<void>;
+
+  /**
+   * Events: 'commit' ({@link CommitDetail}), 'persisted' (a batch is
+   * durable: { records }), 'storageerror' (a {@link StorageError}),
+   * 'remotechange' (another tab's commit was applied), 'conflict' (a
+   * transaction overtaken by another tab's commit could not run again:
+   * { lost, message }).
+   */
+  on(type: 'commit', listener: (detail: CommitDetail) => void): () => void;
+  on(type: 'storageerror', listener: (error: StorageError) => void): () => void;
+  /** Listens for an event; returns a function that stops listening. */
+  on(type: string, listener: (detail: unknown) => void): () => void;
 }
 
 /** The entry point: `LuaWASM.init()`. */
@@ -127,6 +367,8 @@ export interface LuaWASMStatic {
   init(options?: InitOptions): Promise<LuaInstance>;
   readonly LuaError: typeof LuaError;
   readonly LuaHandle: typeof LuaHandle;
+  readonly StorageError: typeof StorageError;
+  readonly BatchError: typeof BatchError;
 }
 
 export const LuaWASM: LuaWASMStatic;

@@ -446,11 +446,11 @@ func (c *committer) objectID(v lua.Value, from link, create bool) (uint64, error
 	id := makeID(db.next, kind)
 	switch kind {
 	case kindTable:
-		v.AsTable().SetPersistent(lua.NewPersistent(id, j))
+		v.AsTable().SetPersistent(j.Mark(id))
 	case kindClosure:
-		v.AsLuaFunction().SetPersistent(lua.NewPersistent(id, j))
+		v.AsLuaFunction().SetPersistent(j.Mark(id))
 	case kindThread:
-		v.AsThread().SetPersistent(lua.NewPersistent(id, j))
+		v.AsThread().SetPersistent(j.Mark(id))
 	case kindWrap:
 		db.wraps[v.AsGoFunction()] = id
 	case kindUserdata:
@@ -468,7 +468,7 @@ func (c *committer) cellID(u *lua.UpVal, from link) uint64 {
 	}
 	c.db.next++
 	id := makeID(c.db.next, kindCell)
-	u.SetPersistent(lua.NewPersistent(id, c.db.journal))
+	u.SetPersistent(c.db.journal.Mark(id))
 	c.newObjs = append(c.newObjs, newObj{objRef{cell: u}, from})
 	c.stats.NewObjects++
 	return id

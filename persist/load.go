@@ -105,7 +105,7 @@ func (db *DB) load() error {
 func (db *DB) create() error {
 	db.root = lua.NewTable(0, 4)
 	db.next = 1
-	db.root.SetPersistent(lua.NewPersistent(makeID(1, kindTable), db.journal))
+	db.root.SetPersistent(db.journal.Mark(makeID(1, kindTable)))
 	c := newCommitter(db)
 	c.nextBefore = 0
 	if err := c.writeTable(db.root, true); err != nil {
@@ -271,11 +271,11 @@ func (l *loader) shell(id uint64) any {
 	switch idKind(id) {
 	case kindTable:
 		t := lua.NewTable(0, 0)
-		t.SetPersistent(lua.NewPersistent(id, j))
+		t.SetPersistent(j.Mark(id))
 		v = t.Value()
 	case kindThread:
 		co := l.db.state.NewCoroutine(lua.Nil)
-		co.SetPersistent(lua.NewPersistent(id, j))
+		co.SetPersistent(j.Mark(id))
 		v = co.Value()
 	case kindUserdata:
 		u := lua.NewUserdata(nil)
@@ -294,7 +294,7 @@ func (l *loader) cellShell(id uint64) *lua.UpVal {
 		return u
 	}
 	u := lua.NewUpVal(lua.Nil)
-	u.SetPersistent(lua.NewPersistent(id, l.db.journal))
+	u.SetPersistent(l.db.journal.Mark(id))
 	l.maxN = max(l.maxN, id>>3)
 	l.cells[id] = u
 	return u
@@ -356,7 +356,7 @@ func (l *loader) closure(key []byte, id uint64, r *reader) {
 	if err == nil {
 		var f *lua.LuaFunction
 		if f, err = lua.NewLuaFunction(p, cells); err == nil {
-			f.SetPersistent(lua.NewPersistent(id, l.db.journal))
+			f.SetPersistent(l.db.journal.Mark(id))
 			l.objs[id] = f.Value()
 			l.protoUsed[h] = true
 			return

@@ -42,6 +42,8 @@ type bridge struct {
 	enc wire.Encoder
 	dec wire.Decoder
 
+	nested int // calls out to JS in progress: calls into Go then run inside the current transaction
+
 	held       map[uint32]lua.Value // handles given to JS: Lua functions, userdata, threads
 	nextHandle uint32
 	jsFuncs    map[uint32]*lua.GoFunction // JS function id -> the Lua function calling it
@@ -188,6 +190,9 @@ func (b *bridge) eval(code string) ([]lua.Value, error) {
 	if b.engine == nil {
 		return nil, errNotOpen
 	}
+	if b.nested > 0 { // JS called from Lua runs more Lua: part of the same transaction
+		return b.state.DoString(code, code)
+	}
 	return b.engine.Eval(code)
 }
 
@@ -199,6 +204,9 @@ func (b *bridge) call(handle uint32, args []byte) ([]lua.Value, error) {
 	vals, err := b.dec.Decode(args)
 	if err != nil {
 		return nil, err
+	}
+	if b.nested > 0 {
+		return b.state.Call(fn, vals...)
 	}
 	return b.engine.Call(fn, vals...)
 }
@@ -287,7 +295,9 @@ func (b *bridge) callJS(t *lua.Thread, id uint32, args []lua.Value) ([]lua.Value
 	}
 	b.stdout.flush()
 	b.stderr.flush()
+	b.nested++
 	n := b.host.Call("callJS", id, address(msg), len(msg)).Int()
+	b.nested--
 	failed := n < 0
 	if failed {
 		n = -n - 1

@@ -266,6 +266,9 @@ func lwExport() int32 {
 	if b.engine == nil {
 		return b.reply(nil, errNotOpen)
 	}
+	if b.nested > 0 {
+		return b.reply(nil, errNested)
+	}
 	data, err := b.engine.Export()
 	if err != nil {
 		return b.reply(nil, err)
@@ -282,14 +285,24 @@ func lwImport(n int32) int32 {
 	if b.engine == nil {
 		return b.reply(nil, errNotOpen)
 	}
+	if b.nested > 0 {
+		return b.reply(nil, errNested)
+	}
 	return b.reply(nil, b.engine.Import(b.input(n)))
 }
+
+// errNested refuses a transaction of its own to a JS function that Lua
+// called: it would have to commit in the middle of the caller's.
+var errNested = errors.New("a persistent-Memory method cannot run inside a call from Lua to JS (await it after eval returns)")
 
 // replyAPI decodes the argument list in the input buffer (at least want
 // values), runs fn on it and replies with its result.
 func (b *bridge) replyAPI(n int32, want int, fn func(args []lua.Value) (lua.Value, error)) int32 {
 	if b.engine == nil {
 		return b.reply(nil, errNotOpen)
+	}
+	if b.nested > 0 {
+		return b.reply(nil, errNested)
 	}
 	args, err := b.dec.Decode(b.input(n))
 	if err != nil {

@@ -379,11 +379,11 @@ $('query-form').addEventListener('submit', async (e) => {
   try {
     const rows = await lua.queryTable('Memory', query);
     const ms = performance.now() - t0;
-    out.append(resultTable(rows));
+    const plan = await lua.explainQuery('Memory', query);
+    out.append(resultTable(rows, plan.keys));
     const info = document.createElement('div');
     info.className = 'explain';
-    info.textContent = `${rows.length} row${rows.length === 1 ? '' : 's'} in ${ms.toFixed(1)} ms`;
-    if (typeof lua.explainQuery === 'function') info.textContent += `\n${await lua.explainQuery('Memory', query)}`;
+    info.textContent = `${rows.length} row${rows.length === 1 ? '' : 's'} in ${ms.toFixed(1)} ms · ${plan.plan} · ${plan.examined} examined`;
     out.append(info);
   } catch (err) {
     const div = document.createElement('div');
@@ -393,18 +393,24 @@ $('query-form').addEventListener('submit', async (e) => {
   }
 });
 
-function resultTable(rows) {
+// resultTable shows records as rows: their key, then their fields.
+function resultTable(rows, keys) {
   const table = document.createElement('table');
   const columns = [];
   for (const r of rows) for (const k of Object.keys(r && typeof r === 'object' ? r : { value: r })) if (!columns.includes(k)) columns.push(k);
   const head = table.createTHead().insertRow();
-  for (const c of columns) head.insertCell().outerHTML = `<th>${c.replace(/[<&]/g, (ch) => (ch === '<' ? '&lt;' : '&amp;'))}</th>`;
+  for (const c of ['key', ...columns]) {
+    const th = document.createElement('th');
+    th.textContent = c;
+    head.append(th);
+  }
   const body = table.createTBody();
-  for (const r of rows) {
+  rows.forEach((r, i) => {
     const tr = body.insertRow();
+    tr.insertCell().textContent = keys[i] === undefined ? '' : String(keys[i]);
     const obj = r && typeof r === 'object' ? r : { value: r };
     for (const c of columns) tr.insertCell().textContent = obj[c] === undefined ? '' : inspect(obj[c]);
-  }
+  });
   return table;
 }
 
@@ -421,17 +427,32 @@ async function start() {
   setLang(saved('lang', 'lua'));
   setCode(saved(`code.${lang}`, examples.find((x) => x.lang === lang).code));
   const t0 = performance.now();
+  let notice = null;
   try {
-    lua = await LuaWASM.init({ stdout: write, stderr: write });
+    try {
+      lua = await LuaWASM.init({ stdout: write, stderr: write });
+    } catch (e) {
+      if (e.name !== 'StorageError') throw e;
+      // No IndexedDB (a private window): run, but say nothing persists.
+      notice = e.message;
+      lua = await LuaWASM.init({ stdout: write, stderr: write, persistence: 'memory' });
+    }
   } catch (e) {
     statusEl.textContent = '';
     statusEl.append(pill(`The engine failed to start: ${e.message}`, 'warn'));
     return;
   }
+  // Another tab's changes, and commits made by JavaScript examples after
+  // their last await, show in the inspector as they happen.
+  lua.on('remotechange', refreshTree);
+  lua.on('storageerror', (e) => statusEl.append(pill(`Not saved: ${e.message}`, 'warn')));
   window.lua = lua; // for the browser's console
   statusEl.textContent = '';
   statusEl.append(pill(`${lua.eval('return _VERSION')} ready in ${(performance.now() - t0).toFixed(0)} ms`, 'ok'));
-  if ('persistent' in lua) statusEl.append(pill(lua.persistent ? 'saved in IndexedDB' : 'not persistent', lua.persistent ? 'ok' : 'warn'));
+  const persistPill = pill(lua.persistent ? 'saved in IndexedDB' : 'not persistent', lua.persistent ? 'ok' : 'warn');
+  if (notice) persistPill.title = notice;
+  statusEl.append(persistPill);
+  for (const w of lua.warnings) statusEl.append(pill(`Restored with a problem: ${w}`, 'warn'));
   runBtn.disabled = false;
   refreshTree();
   const empty = document.createElement('div');

@@ -72,3 +72,45 @@ test('Tab indents and the code survives a reload', async () => {
   await page.waitForSelector('#run:not([disabled])');
   assert.equal(await page.inputValue('#code'), 'local x = 1\n    return x');
 });
+
+test('persists with the Quick Start example, across a reload, and shows Memory', async () => {
+  await page.click('#clear');
+  await page.selectOption('#examples', 'quick-start');
+  await page.click('#run');
+  await page.waitForFunction(() => /Fibonacci\(10\): 55/.test(document.querySelector('#output').textContent));
+  await page.reload();
+  await page.waitForSelector('#run:not([disabled])');
+  assert.match(await page.textContent('#status'), /saved in IndexedDB/);
+  assert.match(await page.textContent('#tree'), /fibonacci/);
+  await page.click('.lang button[data-lang="lua"]');
+  await page.fill('#code', 'return Memory.fibonacci(12)');
+  await page.click('#run');
+  await page.waitForSelector('#output .result');
+  assert.equal(await page.textContent('#output .result:last-of-type'), '144');
+});
+
+test('the query panel shows the records, their keys and the plan', async () => {
+  await page.click('#clear');
+  await page.selectOption('#examples', 'batch');
+  await page.click('#run');
+  await page.waitForFunction(() => /appUsers/.test(document.querySelector('#tree').textContent), null, { timeout: 30000 });
+  await page.evaluate(() => lua.createIndex('Memory', 'appUsers.score', 'btree'));
+  await page.click('[role="tab"][data-tab="query"]');
+  await page.fill('#query-form [name="table"]', 'appUsers');
+  await page.fill('#query-form [name="field"]', 'score');
+  await page.selectOption('#query-form [name="operator"]', '>=');
+  await page.fill('#query-form [name="value"]', '900');
+  await page.fill('#query-form [name="limit"]', '5');
+  await page.selectOption('#query-form [name="sort"]', 'desc');
+  await page.click('#query-form [type="submit"]');
+  await page.waitForSelector('#query-result table, #query-result .error');
+  assert.equal(await page.$('#query-result .error'), null, await page.textContent('#query-result'));
+  const headers = await page.$$eval('#query-result th', (ths) => ths.map((th) => th.textContent));
+  assert.equal(headers[0], 'key');
+  assert.ok(headers.includes('score'));
+  const keys = await page.$$eval('#query-result tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+  assert.ok(keys.length > 0 && keys.length <= 5);
+  for (const k of keys) assert.match(k, /^user_\d+$/);
+  assert.match(await page.textContent('#query-result .explain'), /btree/);
+  await page.screenshot({ path: `${process.env.SCREENSHOT_DIR || '/tmp'}/playground-query.png` });
+});
