@@ -237,7 +237,7 @@ export class LuaInstance extends EventTarget {
       this.#persister = new Persister(store, {
         onWritten: (ops) => this.#emit('persisted', { records: ops.length }),
         onFailed: (error) => this.#emit('storageerror', error),
-        onConflict: typeof store.readChanges === 'function' ? (stale) => this.#conflict(stale) : null,
+        onConflict: typeof store.readCommit === 'function' ? (stale) => this.#conflict(stale) : null,
       });
     }
     const go = this.#go;
@@ -250,7 +250,7 @@ export class LuaInstance extends EventTarget {
     const warnings = this.#run(() => go.reply(x.lw_open(go.putMessage(config))));
     this.warnings = Object.freeze(Array.isArray(warnings) ? warnings : []);
     for (const w of this.warnings) console.warn(`lua-wasm: ${w}`);
-    if (store && typeof store.readChanges === 'function') this.#unsubscribe = store.subscribe((keys, version) => this.#remote(keys, version));
+    if (store && typeof store.readCommit === 'function') this.#unsubscribe = store.subscribe((keys, version) => this.#remote(keys, version));
   }
 
   /** The problems found while Memory was restored (damaged records; everything else loaded). */
@@ -411,32 +411,26 @@ export class LuaInstance extends EventTarget {
     if (this.#persister) this.#persister.enqueue(parseBatch(this.#go.bytes(addr, len)), this.#redo);
   }
 
-  // #remote applies the records another tab committed (version v of the
-  // database): their current values when this tab was at v-1, else all of
-  // the database. A tab with writes pending does nothing: its next write
+  // #remote applies the commit of version v that another tab made: its
+  // batch when it is the next after this tab's base, else the whole
+  // database. A tab with writes pending does nothing: its next write
   // conflicts, which reloads it and runs its transactions again.
   async #remote(keys, version) {
     const busy = () => this.#closed || this.#reloading || this.#persister.pending > 0;
-    if (busy()) return;
-    let changes;
+    if (busy() || version <= this.#store.version) return;
     try {
-      changes = await this.#store.readChanges(keys);
-    } catch (e) {
-      this.#emit('storageerror', e);
-      return;
-    }
-    if (busy()) return;
-    try {
-      if (changes.version === version && this.#store.version === version - 1) {
+      const ops = this.#store.version === version - 1 ? await this.#store.readCommit(version) : null;
+      if (busy() || version <= this.#store.version) return;
+      if (ops && this.#store.version === version - 1) {
         const go = this.#go;
-        const batch = formatBatch(keys.map((key, i) => ({ key, value: changes.values[i] })));
+        const batch = formatBatch(ops);
         this.#run(() => go.reply(go.x.lw_apply_remote(go.putMessage(batch))));
         this.#store.advance(version);
       } else {
         await this.#reload();
       }
     } catch (e) {
-      this.#emit('warning', { message: `applying another tab's changes failed: ${e.message}` });
+      this.#emit(e instanceof StorageError ? 'storageerror' : 'warning', e instanceof StorageError ? e : { message: `applying another tab's changes failed: ${e.message}` });
       return;
     }
     this.#emit('remotechange', { keys: keys.length, version: this.#store.version });

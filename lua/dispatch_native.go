@@ -81,3 +81,10 @@ const (
 )
 
 func dispatchOf(ins compile.Instruction) dispatchCode { return dispatchCode(ins.Op()) }
+
+// setInt and setFloat store a number in a register (see dispatch_wasm.go
+// for why they exist); natively the write-barrier check is a predictable
+// branch and a plain store is as fast.
+func setInt(r *Value, i uint64) { *r = Value{pInt, i} }
+
+func setFloat(r *Value, bits uint64) { *r = Value{pFloat, bits} }

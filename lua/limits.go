@@ -100,6 +100,8 @@ func (s *State) beginRun() {
 		s.lim.steps = 0
 		s.lim.unused = 0
 		s.lim.cancelled.Store("")
+		s.checkInterval = s.nextInterval(s.checkInterval)
+		s.stepBudget = s.checkInterval
 	}
 }
 
@@ -157,7 +159,7 @@ func (t *Thread) checkLimits(used int64) error {
 		l.steps = l.instructions - closeGrace
 		return t.limitError(ErrInstructionLimit, ErrInstructionLimit.Error())
 	}
-	if l.memory > 0 && int64(processAllocated()-l.allocMark) > l.memory-l.live {
+	if l.memory > 0 && int64(processAllocated()-l.allocMark) > max(l.memory-l.live, l.memory/recountFraction) {
 		if s.countLive() > l.memory {
 			return t.limitError(ErrMemoryLimit, ErrMemoryLimit.Error())
 		}
@@ -178,11 +180,20 @@ func (s *State) nextInterval(want int64) int64 {
 	return want
 }
 
+// recountFraction keeps a state near its memory limit from counting its
+// live data over and over: between counts it may allocate at least this
+// fraction of the limit (the estimate can overshoot by as much).
+const recountFraction = 8
+
+// smallCharge is the size below which Charge leaves the memory check to
+// the next budget check.
+const smallCharge = 64 << 10
+
 // chargeMemory checks an allocation of n bytes against the memory limit.
 func (t *Thread) chargeMemory(n int64) error {
 	s := t.state
 	l := &s.lim
-	if n <= l.memory-l.live-int64(processAllocated()-l.allocMark) {
+	if n < smallCharge || n <= l.memory-l.live-int64(processAllocated()-l.allocMark) {
 		return nil
 	}
 	if n > l.memory-s.countLive() {
@@ -194,8 +205,8 @@ func (t *Thread) chargeMemory(n int64) error {
 // countLive counts the bytes reachable from the state's roots and starts
 // the allocation count over from there.
 func (s *State) countLive() int64 {
-	s.lim.allocMark = processAllocated()
 	s.lim.live = s.liveBytes()
+	s.lim.allocMark = processAllocated() // after the count's own allocations
 	return s.lim.live
 }
 

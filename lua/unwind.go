@@ -94,9 +94,13 @@ func (s *State) throw(err error) error {
 				return e
 			}
 			f := ci.flags
-			if f&ciProtected != 0 && !e.fatal() {
-				t.catch(ci, e, hi)
-				return nil
+			if f&ciProtected != 0 {
+				if !e.fatal() {
+					t.catch(ci, e, hi)
+					return nil
+				}
+				t.errfunc = ci.handler
+				t.npcall--
 			}
 			if f&ciFresh != 0 {
 				t.ci = ci.prev

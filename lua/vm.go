@@ -102,7 +102,7 @@ newframe:
 				*regAt(base, ins.A()) = *regAt(base, ins.B())
 				continue
 			case dLOADI:
-				*regAt(base, ins.A()) = Value{pInt, uint64(int64(ins.SBx()))}
+				setInt(regAt(base, ins.A()), uint64(int64(ins.SBx())))
 				continue
 			case dLOADF:
 				*regAt(base, ins.A()) = Float(float64(ins.SBx()))
@@ -342,17 +342,17 @@ newframe:
 			case dADDI:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n + uint64(int64(ins.SC()))}
+					setInt(regAt(base, ins.A()), rb.n+uint64(int64(ins.SC())))
 					pc++
 				} else if rb.p == pFloat {
-					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(math.Float64frombits(rb.n) + float64(ins.SC()))}
+					setFloat(regAt(base, ins.A()), math.Float64bits(math.Float64frombits(rb.n)+float64(ins.SC())))
 					pc++
 				}
 				continue
 			case dADDK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
+					setInt(regAt(base, ins.A()), rb.n+rc.n)
 					pc++
 					continue
 				}
@@ -371,13 +371,13 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x+y))
 				pc++
 				continue
 			case dSUBK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
+					setInt(regAt(base, ins.A()), rb.n-rc.n)
 					pc++
 					continue
 				}
@@ -396,13 +396,13 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x-y))
 				pc++
 				continue
 			case dMULK:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
+					setInt(regAt(base, ins.A()), rb.n*rc.n)
 					pc++
 					continue
 				}
@@ -421,7 +421,7 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x*y))
 				pc++
 				continue
 			case dMODK:
@@ -431,7 +431,7 @@ newframe:
 					if r < 0 {
 						r += int64(rc.n)
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(r)}
+					setInt(regAt(base, ins.A()), uint64(r))
 					pc++
 					continue
 				}
@@ -439,7 +439,7 @@ newframe:
 				rb, rc := *regAt(base, ins.B()), *regAt(k, ins.C())
 				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
 					x := math.Float64frombits(rb.n)
-					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * x)}
+					setFloat(regAt(base, ins.A()), math.Float64bits(x*x))
 					pc++
 					continue
 				}
@@ -460,7 +460,7 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x/y))
 				pc++
 				continue
 			case dIDIVK:
@@ -471,7 +471,7 @@ newframe:
 					if x%y != 0 && x < 0 {
 						q--
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(q)}
+					setInt(regAt(base, ins.A()), uint64(q))
 					pc++
 					continue
 				}
@@ -480,7 +480,7 @@ newframe:
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
 					x &= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -489,7 +489,7 @@ newframe:
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
 					x |= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -498,7 +498,7 @@ newframe:
 				if rb.p == pInt {
 					x, y := int64(rb.n), int64(regAt(k, ins.C()).n)
 					x ^= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -513,7 +513,7 @@ newframe:
 					} else {
 						x = int64(uint64(x) << uint(-y))
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -528,14 +528,14 @@ newframe:
 					} else {
 						x = int64(uint64(x) >> uint(-y))
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
 			case dADD:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n + rc.n}
+					setInt(regAt(base, ins.A()), rb.n+rc.n)
 					pc++
 					continue
 				}
@@ -554,13 +554,13 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x + y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x+y))
 				pc++
 				continue
 			case dSUB:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n - rc.n}
+					setInt(regAt(base, ins.A()), rb.n-rc.n)
 					pc++
 					continue
 				}
@@ -579,13 +579,13 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x - y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x-y))
 				pc++
 				continue
 			case dMUL:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pInt && rc.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, rb.n * rc.n}
+					setInt(regAt(base, ins.A()), rb.n*rc.n)
 					pc++
 					continue
 				}
@@ -604,7 +604,7 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x*y))
 				pc++
 				continue
 			case dMOD:
@@ -614,7 +614,7 @@ newframe:
 					if r < 0 {
 						r += int64(rc.n)
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(r)}
+					setInt(regAt(base, ins.A()), uint64(r))
 					pc++
 					continue
 				}
@@ -622,7 +622,7 @@ newframe:
 				rb, rc := *regAt(base, ins.B()), *regAt(base, ins.C())
 				if rb.p == pFloat && rc.p == pFloat && math.Float64frombits(rc.n) == 2 {
 					x := math.Float64frombits(rb.n)
-					*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x * x)}
+					setFloat(regAt(base, ins.A()), math.Float64bits(x*x))
 					pc++
 					continue
 				}
@@ -643,7 +643,7 @@ newframe:
 				} else {
 					continue
 				}
-				*regAt(base, ins.A()) = Value{pFloat, math.Float64bits(x / y)}
+				setFloat(regAt(base, ins.A()), math.Float64bits(x/y))
 				pc++
 				continue
 			case dIDIV:
@@ -654,7 +654,7 @@ newframe:
 					if x%y != 0 && x < 0 {
 						q--
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(q)}
+					setInt(regAt(base, ins.A()), uint64(q))
 					pc++
 					continue
 				}
@@ -663,7 +663,7 @@ newframe:
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
 					x &= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -672,7 +672,7 @@ newframe:
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
 					x |= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -681,7 +681,7 @@ newframe:
 				if rb.p == pInt && rc.p == pInt {
 					x, y := int64(rb.n), int64(rc.n)
 					x ^= y
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -696,7 +696,7 @@ newframe:
 					} else {
 						x = int64(uint64(x) >> uint(-y))
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -711,7 +711,7 @@ newframe:
 					} else {
 						x = int64(uint64(x) << uint(-y))
 					}
-					*regAt(base, ins.A()) = Value{pInt, uint64(x)}
+					setInt(regAt(base, ins.A()), uint64(x))
 					pc++
 					continue
 				}
@@ -719,15 +719,15 @@ newframe:
 			case dUNM:
 				rb := *regAt(base, ins.B())
 				if rb.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, -rb.n}
+					setInt(regAt(base, ins.A()), -rb.n)
 					continue
 				} else if rb.p == pFloat {
-					*regAt(base, ins.A()) = Value{pFloat, rb.n ^ 1<<63}
+					setFloat(regAt(base, ins.A()), rb.n^1<<63)
 					continue
 				}
 			case dBNOT:
 				if rb := *regAt(base, ins.B()); rb.p == pInt {
-					*regAt(base, ins.A()) = Value{pInt, ^rb.n}
+					setInt(regAt(base, ins.A()), ^rb.n)
 					continue
 				}
 			case dNOT:
@@ -739,12 +739,12 @@ newframe:
 				if rb.p != nil && *(*kind)(rb.p) == kindTable {
 					if tb := (*Table)(rb.p); tb.meta == nil && len(tb.nodes) == 0 {
 						if n := len(tb.arr); n == 0 || tb.arr[n-1].p != nil {
-							*regAt(base, ins.A()) = Value{pInt, uint64(n)}
+							setInt(regAt(base, ins.A()), uint64(n))
 							continue
 						}
 					}
 				} else if rb.p != nil && *(*kind)(rb.p) == kindString {
-					*regAt(base, ins.A()) = Value{pInt, uint64(len((*stringObject)(rb.p).s))}
+					setInt(regAt(base, ins.A()), uint64(len((*stringObject)(rb.p).s)))
 					continue
 				}
 
@@ -984,7 +984,7 @@ newframe:
 						count.n--
 						idx := ra.n + step.n
 						ra.n = idx
-						*regAt(base, ins.A()+3) = Value{pInt, idx}
+						setInt(regAt(base, ins.A()+3), idx)
 						pc -= ins.Bx()
 					}
 				} else {
@@ -993,7 +993,7 @@ newframe:
 					lim := regAt(base, ins.A()+1).floatPayload()
 					if st > 0 && idx <= lim || st <= 0 && lim <= idx {
 						ra.n = math.Float64bits(idx)
-						*regAt(base, ins.A()+3) = Float(idx)
+						setFloat(regAt(base, ins.A()+3), math.Float64bits(idx))
 						pc -= ins.Bx()
 					}
 				}

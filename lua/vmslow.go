@@ -129,7 +129,11 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 		return stDone
 	case compile.OP_JMP, compile.OP_FORLOOP, compile.OP_TFORLOOP:
 		// The loop already did the jump; the instruction budget ran out.
-		if err := t.budgetCheck(); err != nil {
+		// An error is raised at the instruction the jump went to.
+		ci.pc++
+		err := t.budgetCheck()
+		ci.pc--
+		if err != nil {
 			t.lastErr = err
 			return stError
 		}

@@ -16,8 +16,9 @@ const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed
 export function barChart({ title, series, groups, log = false, footer = '' }) {
   const bar = 14;
   const gap = 10;
-  const left = 190;
-  const width = 760;
+  // Room for the longest group label (about 7 px a character at 12 px).
+  const left = Math.max(120, 16 + 7 * Math.max(0, ...groups.map((g) => String(g.label).length)));
+  const width = left + 570;
   const plot = width - left - 80;
   const top = 40 + Math.ceil(series.length / 4) * 18;
   const values = groups.flatMap((g) => g.values).filter((v) => v > 0);

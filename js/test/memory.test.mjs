@@ -128,3 +128,13 @@ test('methods of a closed instance reject', async () => {
   await assert.rejects(lua.queryTable('users', {}), /closed/);
   await assert.rejects(lua.flush(), /closed/);
 });
+
+test('memorySize bounds what one eval allocates', async () => {
+  const lua = await LuaWASM.init({ memorySize: 1 << 20 });
+  try {
+    assert.throws(() => lua.eval('return string.rep("x", 4 << 20)'), (e) => e instanceof LuaError && e.message === 'not enough memory');
+    assert.equal(lua.eval('return #string.rep("x", 1000)'), 1000);
+  } finally {
+    await lua.close();
+  }
+});

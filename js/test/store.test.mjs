@@ -84,3 +84,44 @@ test('the Persister copies ops, so the caller may reuse its buffers', async () =
   await p.flush();
   assert.deepEqual((await store.load()).map(([k, v]) => [s(k), s(v)]), [['k', 'v']]);
 });
+
+test('a conflict hands the stale batches to onConflict, whose new batches are written instead', async () => {
+  const store = new MemoryStore();
+  let refuse = 1;
+  const commit = store.commit.bind(store);
+  store.commit = async (ops) => {
+    if (refuse-- > 0) throw new StorageError('conflict', 'another tab committed first');
+    return commit(ops);
+  };
+  const redone = [];
+  const p = new Persister(store, {
+    // As lua.js does: batches queued behind the stale ones are stale too.
+    onConflict: async (stale) => {
+      for (const batch of [...stale, ...p.takeQueued()]) {
+        redone.push(batch.redo());
+        p.enqueue([{ key: b(batch.redo()), value: b('fresh') }], batch.redo);
+      }
+    },
+  });
+  p.enqueue([{ key: b('x'), value: b('stale') }], () => 'x');
+  p.enqueue([{ key: b('y'), value: b('stale') }], () => 'y');
+  await p.flush();
+  assert.deepEqual(redone, ['x', 'y']);
+  assert.deepEqual((await store.load()).map(([k, v]) => [s(k), s(v)]), [['x', 'fresh'], ['y', 'fresh']]);
+  assert.equal(p.pending, 0);
+});
+
+test('conflicts without end fail like any write, and the batches stay queued', async () => {
+  const store = new MemoryStore();
+  store.commit = async () => {
+    throw new StorageError('conflict', 'another tab committed first');
+  };
+  const p = new Persister(store, {
+    onConflict: async (stale) => {
+      for (const batch of stale) p.enqueue(batch.ops, batch.redo);
+    },
+  });
+  p.enqueue([{ key: b('x'), value: b('1') }]);
+  await assert.rejects(p.flush(), (e) => e.code === 'conflict');
+  assert.equal(p.pending, 1);
+});

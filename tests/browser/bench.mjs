@@ -48,6 +48,35 @@ async function roundTrips(lua) {
   };
 }
 
+// storage runs in the page with a ready instance `lua`: the persistence
+// goals of the engine issues, each measured until durable in IndexedDB
+// (median of runs, after a warm-up run).
+async function storage(lua) {
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const timed = async (fn, runs) => {
+    await fn(-1);
+    const ms = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      await fn(r);
+      ms.push(performance.now() - t0);
+    }
+    return med(ms);
+  };
+  const sets = (n, r) => Array.from({ length: n }, (_, i) => ({ type: 'set', table: `bench${n}`, key: `k${i}`, value: { id: i, score: (i * 7919 + r) % 1000, name: `user ${i}` } }));
+  const out = {};
+  out['persistFunction, durable'] = await timed((r) => lua.persistFunction('Memory', `f${r + 1}`, 'function(x) return x * 2 end'), 9);
+  out['batch of 1,000 sets, durable'] = await timed((r) => lua.batchTableOperations(sets(1000, r)), 5);
+  out['batch of 10,000 sets, durable'] = await timed((r) => lua.batchTableOperations(sets(10000, r)), 3);
+  out['eval changing 1 field of 10,000 records, durable'] = await timed(async (r) => {
+    lua.eval(`Memory.bench10000.k5.score = ${r}`);
+    await lua.flush();
+  }, 9);
+  await lua.createIndex('Memory', 'bench10000.score', 'btree');
+  out['indexed range query, 10,000 records, limit 10'] = await timed(() => lua.queryTable('Memory', { table: 'bench10000', field: 'score', operator: 'between', value: [100, 200], limit: 10 }), 9);
+  return out;
+}
+
 const rows = [];
 const server = await startServer();
 const browser = await launch();
@@ -77,6 +106,8 @@ try {
   rows.push(['Chromium: another instance in the same page, median of 5', median(again)]);
   const trips = await page.evaluate(`(${roundTrips.toString()})(window.lua)`);
   for (const [k, v] of Object.entries(trips)) rows.push([`Chromium: ${k} (µs)`, v]);
+  const stored = await page.evaluate(`(${storage.toString()})(window.lua)`);
+  for (const [k, v] of Object.entries(stored)) rows.push([`Chromium + IndexedDB: ${k}`, v]);
 } finally {
   await browser.close();
   server.stop();

@@ -96,7 +96,7 @@ test('a full quota fails with a StorageError and the batch can be written later'
   await context.close();
 });
 
-test('records this library did not write are reported as corrupt', async () => {
+test('entries this library did not write are reported as corrupt', async () => {
   const context = await browser.newContext();
   const page = await idbPage(context);
   const r = await page.evaluate(async () => {
@@ -104,8 +104,8 @@ test('records this library did not write are reported as corrupt', async () => {
     await s.commit([{ key: enc('k'), value: enc('v') }]);
     const db = await s.open();
     await new Promise((resolve) => {
-      const tx = db.transaction('records', 'readwrite');
-      tx.objectStore('records').put('a string, not bytes', enc('bad').buffer);
+      const tx = db.transaction('log', 'readwrite');
+      tx.objectStore('log').put('a string, not bytes', 99);
       tx.oncomplete = resolve;
     });
     try {
@@ -156,5 +156,44 @@ test('a tab deleting the database does not get stuck behind open connections', a
     return (await window.store.load()).map(([k]) => dec(k));
   });
   assert.deepEqual(recs, ['k2']);
+  await context.close();
+});
+
+test('a commit on a stale base is refused as a conflict; the log compacts', async () => {
+  const context = await browser.newContext();
+  const page = await idbPage(context);
+  const r = await page.evaluate(async () => {
+    const a = new idb.IndexedDBStore('t-conflict');
+    const b = new idb.IndexedDBStore('t-conflict');
+    await a.load();
+    await b.load();
+    await a.commit([{ key: enc('k'), value: enc('from a') }]);
+    let conflict;
+    try {
+      await b.commit([{ key: enc('k'), value: enc('from b') }]);
+    } catch (e) {
+      conflict = e.code;
+    }
+    // b catches up by reloading, then commits.
+    await b.load();
+    for (let i = 0; i < 20; i++) await b.commit([{ key: enc('k'), value: enc(`from b ${i}`) }]);
+    const c = new idb.IndexedDBStore('t-conflict');
+    const records = (await c.load()).map(([k, v]) => [dec(k), dec(v)]);
+    const version = c.version;
+    const db = await c.open();
+    const entries = await new Promise((resolve) => {
+      const req = db.transaction('log').objectStore('log').count();
+      req.onsuccess = () => resolve(req.result);
+    });
+    // The compacted log still loads the same, at the same version.
+    const d = new idb.IndexedDBStore('t-conflict');
+    return { conflict, records, version, entries, again: (await d.load()).map(([k, v]) => [dec(k), dec(v)]), versionAgain: d.version };
+  });
+  assert.equal(r.conflict, 'conflict');
+  assert.deepEqual(r.records, [['k', 'from b 19']]);
+  assert.equal(r.version, 21);
+  assert.equal(r.entries, 1);
+  assert.deepEqual(r.again, r.records);
+  assert.equal(r.versionAgain, 21);
   await context.close();
 });

@@ -143,6 +143,28 @@ test('two tabs: each sees the other\'s commits and neither loses an update', asy
   await context.close();
 });
 
+test('two tabs incrementing one counter: every increment counts', async () => {
+  const context = await browser.newContext();
+  const a = await tab(context, { dbName: 'counter' });
+  await a.evaluate(async () => {
+    lua.eval('Memory.n = 0');
+    await lua.flush();
+  });
+  const b = await tab(context, { dbName: 'counter' });
+  const bump = (page) => page.evaluate(async () => {
+    for (let i = 0; i < 10; i++) {
+      lua.eval('Memory.n = Memory.n + 1');
+      await lua.flush();
+    }
+  });
+  await Promise.all([bump(a), bump(b)]);
+  await a.close();
+  await b.close();
+  const c = await tab(context, { dbName: 'counter' });
+  assert.equal(await c.evaluate(() => lua.eval('return Memory.n')), 20);
+  await context.close();
+});
+
 test('a full quota is reported and nothing is lost', async () => {
   const context = await browser.newContext();
   // Chromium applies the override to storage opened after it.
@@ -205,15 +227,16 @@ test('a damaged record is reported and everything else loads', async () => {
     lua.eval('Memory.keep = {ok = true} Memory.damaged = {payload = "DAMAGE-ME"}');
     await lua.flush();
     await lua.close();
-    // Flip a byte of the record holding the marker string.
+    // Flip a byte of the record holding the marker string, in the commit
+    // that wrote it.
     const db = await new Promise((resolve) => {
-      const req = indexedDB.open('damaged', 1);
+      const req = indexedDB.open('damaged');
       req.onsuccess = () => resolve(req.result);
     });
     const marker = new TextEncoder().encode('DAMAGE-ME');
     await new Promise((resolve, reject) => {
-      const tx = db.transaction('records', 'readwrite');
-      const store = tx.objectStore('records');
+      const tx = db.transaction('log', 'readwrite');
+      const store = tx.objectStore('log');
       const cursor = store.openCursor();
       cursor.onsuccess = () => {
         const c = cursor.result;
