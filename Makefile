@@ -11,6 +11,7 @@ LONG_FUZZTIME ?= 5m
 all: build
 
 include mk/browser.mk
+include mk/bench.mk
 
 # bin/luaw and the npm package in dist/.
 build: luaw browser

@@ -12,7 +12,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/luawasm/luawasm/lua"
 )
@@ -155,7 +154,7 @@ func formatItem(t *lua.Thread, b *builder, conv byte, form string, args []lua.Va
 		if err != nil {
 			return err
 		}
-		p := valuePointer(lua.Arg(args, arg))
+		p := lua.Arg(args, arg).Pointer()
 		if p == 0 {
 			pad(b, sp, "", "", []byte("(null)"), false)
 		} else {
@@ -572,27 +571,4 @@ func addQuoted(b *builder, s string) {
 	}
 	b.add(s[start:])
 	b.addByte('"')
-}
-
-// valuePointer returns the address %p prints for v: that of the object
-// behind a table, function, userdata or thread; 0 (printed "(null)") for
-// values that are not objects. (Strings are values here, with no
-// identity to show, so they print "(null)" too.)
-func valuePointer(v lua.Value) uintptr {
-	if tb := v.AsTable(); tb != nil {
-		return uintptr(unsafe.Pointer(tb))
-	}
-	if f := v.AsLuaFunction(); f != nil {
-		return uintptr(unsafe.Pointer(f))
-	}
-	if f := v.AsGoFunction(); f != nil {
-		return uintptr(unsafe.Pointer(f))
-	}
-	if u := v.AsUserdata(); u != nil {
-		return uintptr(unsafe.Pointer(u))
-	}
-	if th := v.AsThread(); th != nil {
-		return uintptr(unsafe.Pointer(th))
-	}
-	return 0
 }

@@ -121,7 +121,26 @@ func mathFmod(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.Ret(lua.Float(math.Mod(x, y)))
+	return t.Ret(lua.Float(fmod(x, y)))
+}
+
+// defaultNaN is the NaN that x86 hardware, and so the reference's C
+// fmod, produces for an invalid operation (printed "-nan").
+var defaultNaN = math.Float64frombits(0xFFF8000000000000)
+
+// fmod is C's fmod as the reference computes it: math.Mod, with a NaN
+// operand propagated and the hardware's default NaN for invalid cases.
+func fmod(x, y float64) float64 {
+	r := math.Mod(x, y)
+	switch {
+	case !math.IsNaN(r):
+		return r
+	case math.IsNaN(x):
+		return x
+	case math.IsNaN(y):
+		return y
+	}
+	return defaultNaN
 }
 
 func mathModf(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {

@@ -36,7 +36,7 @@ func TestMathFunctions(t *testing.T) {
 		{"fmod", []lua.Value{i(7), i(-3)}, "1:integer"},
 		{"fmod", []lua.Value{i(math.MinInt64), i(-1)}, "0:integer"},
 		{"fmod", []lua.Value{i(1), i(0)}, "error: bad argument #2 (zero)"},
-		{"fmod", []lua.Value{f(1), i(0)}, "nan:float"},
+		{"fmod", []lua.Value{f(1), i(0)}, "-nan:float"}, // x86 default NaN, as the reference prints it
 		{"fmod", []lua.Value{f(-7.5), i(2)}, "-1.5:float"},
 		{"fmod", []lua.Value{i(1), f(math.Inf(1))}, "1.0:float"},
 		{"modf", []lua.Value{f(3.7)}, "3:integer 0.7:float"},

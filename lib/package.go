@@ -332,4 +332,3 @@ func searchCRoot(t *lua.Thread, pkg lua.Value, args []lua.Value) ([]lua.Value, e
 	}
 	return nil, loadError(name, file, errNoDynamicLibraries)
 }
-

@@ -415,8 +415,12 @@ func (t *Thread) pcallGo(f Value, args []Value, handler Value) ([]Value, error) 
 	t.npcall--
 	t.errfunc = saved
 	if err != nil {
+		e := toError(err)
+		if e.fatal() {
+			return nil, e
+		}
 		t.stackErr = false
-		return t.Ret(False, toError(err).Value)
+		return t.Ret(False, e.Value)
 	}
 	return append([]Value{True}, res...), nil
 }

@@ -51,6 +51,9 @@ func coResume(t *Thread, args []Value) ([]Value, error) {
 		return nil, err
 	}
 	res, e := t.state.resumeGo(t, co, append([]Value(nil), args[1:]...))
+	if e.fatal() {
+		return nil, e
+	}
 	if e != nil {
 		return t.Ret(False, e.Value)
 	}
@@ -73,7 +76,12 @@ func (s *State) wrapGo(t, co *Thread, args []Value) ([]Value, error) {
 		return res, nil
 	}
 	if co.status == threadDead && co.deathErr != nil {
-		e = s.closeCoroutine(co, t)
+		if ce := s.closeCoroutine(co, t); !e.fatal() {
+			e = ce
+		}
+	}
+	if e.fatal() {
+		return nil, e
 	}
 	v := e.Value
 	if str, ok := v.AsString(); ok {

@@ -1,6 +1,10 @@
 package lua
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+	"weak"
+)
 
 // The debug library (ldblib.c), without hooks.
 
@@ -17,6 +21,7 @@ func OpenDebug(s *State) *Table {
 		"getupvalue":   dbGetupvalue,
 		"setupvalue":   dbSetupvalue,
 		"upvaluejoin":  dbUpvaluejoin,
+		"upvalueid":    dbUpvalueid,
 		"getregistry":  dbGetregistry,
 		"getuservalue": dbGetuservalue,
 		"setuservalue": dbSetuservalue,
@@ -359,6 +364,49 @@ func dbUpvaluejoin(t *Thread, args []Value) ([]Value, error) {
 	}
 	f1.upvals[i1] = f2.upvals[i2]
 	return nil, nil
+}
+
+// dbUpvalueid returns a value that identifies the upvalue cell: the same
+// userdata for closures that share it (the reference's light userdata).
+func dbUpvalueid(t *Thread, args []Value) ([]Value, error) {
+	n, err := CheckInt(args, 2)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := CheckFunction(args, 1); err != nil {
+		return nil, err
+	}
+	lf := args[0].AsLuaFunction()
+	if lf == nil || n < 1 || n > int64(len(lf.upvals)) {
+		return t.Ret(Nil)
+	}
+	return t.Ret(t.state.upvalueID(lf.upvals[n-1]))
+}
+
+// upvalueID returns the identity userdata of cell u, kept in a map from
+// cells to identities that holds neither alive.
+func (s *State) upvalueID(u *UpVal) Value {
+	key := uintptr(unsafe.Pointer(u))
+	if id, ok := s.upvalIDs[key]; ok {
+		if ref := id.Data.(weak.Pointer[UpVal]); ref.Value() == u {
+			return id.Value()
+		}
+	}
+	if len(s.upvalIDs) >= 2*s.upvalIDsLive+64 {
+		// Drop the identities of cells that were collected.
+		for k, id := range s.upvalIDs {
+			if id.Data.(weak.Pointer[UpVal]).Value() == nil {
+				delete(s.upvalIDs, k)
+			}
+		}
+		s.upvalIDsLive = len(s.upvalIDs)
+	}
+	if s.upvalIDs == nil {
+		s.upvalIDs = make(map[uintptr]*Userdata)
+	}
+	id := NewUserdata(weak.Make(u))
+	s.upvalIDs[key] = id
+	return id.Value()
 }
 
 func dbGetregistry(t *Thread, args []Value) ([]Value, error) {

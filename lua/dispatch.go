@@ -7,13 +7,15 @@ import "github.com/luawasm/luawasm/compile"
 // compiles the switch to a jump table and the codes are the opcodes
 // (dispatch_native.go). In WebAssembly Go has no jump tables: the switch
 // is a binary search whose every taken branch is a jump through the
-// function's block table, the costliest thing in Go's WebAssembly code;
-// there the codes number the instructions by how often programs run them,
-// so that the most frequent take the fewest jumps (dispatch_wasm.go).
+// function's block table (a br_table at the head of one loop, where V8
+// keeps the Go locals in stack slots), the costliest thing in Go's
+// WebAssembly code; there the codes number the instructions by how often
+// programs run them, so that the most frequent take the fewest jumps
+// (dispatch_wasm.go; 3-5% on the micro-benchmarks).
 type dispatchCode uint8
 
 // fastOps lists the instructions with a fast path in the exec loop, the
-// most frequent first (measured over the shared benchmarks). Every other
+// most frequent first (an estimate for typical Lua code). Every other
 // instruction dispatches to dSlow.
 var fastOps = [...]compile.Opcode{
 	compile.OP_MOVE,

@@ -62,3 +62,14 @@ func (s *State) Running() *Thread { return s.running }
 // Traceback returns the traceback of t's current stack from level on
 // ("stack traceback:\n\t...").
 func (t *Thread) Traceback(level int) string { return t.traceback(t, level) }
+
+// Pointer returns the address that tostring and string.format's %p show
+// for v: the object of a string, table, function, userdata or thread, and
+// 0 for nil, booleans and numbers.
+func (v Value) Pointer() uintptr {
+	switch v.kind() {
+	case kindNil, kindBool, kindInt, kindFloat:
+		return 0
+	}
+	return uintptr(v.p)
+}

@@ -130,11 +130,14 @@ func (e *Error) Unwrap() error { return e.limit }
 // fatal reports whether e is a limit error, which no protected call catches.
 func (e *Error) fatal() bool { return e != nil && e.limit != nil }
 
-// limitError returns the fatal error for cause with message msg, raised
-// by the running function (or its Lua caller when that is a Go function).
+// limitError returns the fatal error for cause with message msg. An
+// exhausted instruction budget is raised by the running function (or its
+// Lua caller when that is a Go function); memory errors and cancellations
+// have no position, as the reference's "not enough memory" and lua.c's
+// "interrupted!".
 func (t *Thread) limitError(cause error, msg string) *Error {
 	where := ""
-	if cause != ErrMemoryLimit {
+	if cause == ErrInstructionLimit {
 		where = t.where(0)
 		if t.ci.flags&ciGo != 0 {
 			where = t.where(1)

@@ -238,12 +238,12 @@ func (t *Thread) Tick(n int64) error {
 // counter starts over.
 func (t *Thread) budgetCheck() error {
 	s := t.state
-	used := s.checkInterval - s.stepBudget
+	err := t.checkLimits(s.checkInterval - s.stepBudget)
 	// Short intervals at first, so that the loop is re-entered early (see
 	// errRestart), then longer ones.
 	s.checkInterval = s.nextInterval(min(2*s.checkInterval, gcCheckInterval))
 	s.stepBudget = s.checkInterval
-	if err := t.checkLimits(used); err != nil {
+	if err != nil {
 		return err
 	}
 	s.gc.safePoint(t)

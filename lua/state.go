@@ -27,6 +27,9 @@ type State struct {
 	stepBudget    int64  // back-jumps and calls left before the next budget check; see Tick
 	checkInterval int64  // the current interval between budget checks
 	lim           limits // sandbox limits (limits.go)
+
+	upvalIDs     map[uintptr]*Userdata // debug.upvalueid's identities, by cell address
+	upvalIDsLive int                   // size of upvalIDs after its last pruning
 }
 
 // A Thread is a Lua thread: the main thread of a State or a coroutine. It

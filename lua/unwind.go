@@ -101,6 +101,7 @@ func (s *State) throw(err error) error {
 				}
 				t.errfunc = ci.handler
 				t.npcall--
+				t.nCcalls = ci.savedNC
 			}
 			if f&ciFresh != 0 {
 				t.ci = ci.prev

@@ -97,6 +97,7 @@ newframe:
 		for {
 			ins := *(*compile.Instruction)(unsafe.Add(code, uintptr(pc)*4))
 			pc++
+			// The cases are dispatch codes, numbered per target (dispatch.go).
 			switch dispatchOf(ins) {
 			case dMOVE:
 				*regAt(base, ins.A()) = *regAt(base, ins.B())

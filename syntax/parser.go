@@ -60,7 +60,8 @@ func ParseDepth(chunkname, src string, depth int) (chunk *Chunk, err error) {
 // TrimFileHeader returns the contents of a source file as the reference's
 // luaL_loadfilex passes them to the parser: without a UTF-8 byte order
 // mark, and with a first line starting with '#' (a Unix "#!" line) reduced
-// to its line break so that line numbers stay right. load does neither.
+// to its line break so that line numbers stay right (dropped entirely when
+// a binary chunk follows). load does neither.
 func TrimFileHeader(src string) string {
 	// Like the reference, a partial mark loses the bytes that were read to
 	// check it, but its first byte stays.

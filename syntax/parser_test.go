@@ -280,6 +280,7 @@ func TestTrimFileHeader(t *testing.T) {
 		{"\xEF\xBBx = 1", "\xEF = 1"}, // the bytes read to check a partial mark are lost
 		{"\xEFx = 1", "\xEF = 1"},
 		{" #x", " #x"},
+		{"#!/usr/bin/lua\n\x1bLua", "\x1bLua"}, // a binary chunk: the newline goes too
 	}
 	for _, test := range tests {
 		if got := TrimFileHeader(test.src); got != test.want {

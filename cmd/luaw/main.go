@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 
 	"golang.org/x/term"
 
@@ -158,10 +159,7 @@ func (in *interpreter) runOptions(opts []string) bool {
 				return false
 			}
 		case 'W':
-			// The same control message lua.c passes to lua_warning.
-			if _, err := in.s.Call(in.s.GetGlobal("warn"), lua.String("@on")); err != nil {
-				return in.report(err)
-			}
+			in.s.SetWarnings(true)
 		}
 	}
 	return true
@@ -234,11 +232,38 @@ func (in *interpreter) doString(code, chunkname string) bool {
 // call calls fn on the main thread. A Lua error comes back with its message
 // made as lua.c's message handler makes it.
 func (in *interpreter) call(fn lua.Value, args ...lua.Value) ([]lua.Value, error) {
+	stop := interruptOnSignal(in.s)
 	res, err := in.callIn(fn, args...)
+	stop()
+	var exit *lib.ExitError
+	if errors.As(err, &exit) {
+		return nil, err // report ends the program
+	}
 	if err != nil {
 		return nil, errorMessage(in.s, err)
 	}
 	return res, nil
+}
+
+// interruptOnSignal makes Ctrl-C stop the running chunk with lua.c's
+// "interrupted!" error until stop is called. Only the first Ctrl-C is
+// caught: a second one ends the program, as in lua.c.
+func interruptOnSignal(s *lua.State) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			signal.Stop(ch)
+			s.Interrupt("interrupted!")
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 // report prints err (if any) on standard error, prefixed by the program

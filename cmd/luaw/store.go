@@ -55,6 +55,7 @@ func storeOption(argv []string) (rest []string, path, bad string) {
 func newState(path string, stdout io.Writer, noEnv bool) (*lua.State, *engine.Engine, error) {
 	prepare := func(s *lua.State) {
 		s.Stdout = stdout
+		s.SetGCMode("generational") // as lua.c does
 		if noEnv {
 			// Tells the package library to ignore LUA_PATH and LUA_CPATH, as lua.c does.
 			s.Registry().SetStr("LUA_NOENV", lua.True)
