@@ -414,16 +414,14 @@ func dbGetregistry(t *Thread, args []Value) ([]Value, error) {
 }
 
 func dbGetuservalue(t *Thread, args []Value) ([]Value, error) {
-	u := Arg(args, 1).AsUserdata()
-	if u == nil {
-		return t.Ret(Nil, False)
-	}
 	n, err := OptInt(args, 2, 1)
 	if err != nil {
 		return nil, err
 	}
-	if n != 1 {
-		return t.Ret(Nil, False)
+	u := Arg(args, 1).AsUserdata()
+	if u == nil || n != 1 {
+		// Not a userdata, or no such user value (a userdata has one).
+		return t.Ret(Nil)
 	}
 	return t.Ret(u.UserValue, True)
 }
