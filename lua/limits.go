@@ -88,6 +88,8 @@ func (s *State) CallContext(ctx context.Context, fn Value, args ...Value) ([]Val
 		return nil, &Error{Value: String(ErrCancelled.Error()), processed: true, limit: ErrCancelled}
 	}
 	s.beginRun()
+	s.lim.runs++ // the Call below continues this run: a cancellation stays
+	defer func() { s.lim.runs-- }()
 	stop := context.AfterFunc(ctx, s.Cancel)
 	defer stop()
 	return s.Call(fn, args...)

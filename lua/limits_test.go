@@ -1,6 +1,7 @@
 package lua_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -188,6 +189,23 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, lua.ErrCancelled) || err.Error() != "interrupted!" {
 		t.Fatalf("got %v", err)
 	}
+}
+
+func TestCallContext(t *testing.T) {
+	s, _ := newState()
+	fn, err := s.Load("while true do end", "=spin", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.CallContext(ctx, fn); !errors.Is(err, lua.ErrCancelled) {
+		t.Errorf("got %v", err)
+	}
+	if _, err := s.CallContext(ctx, fn); !errors.Is(err, lua.ErrCancelled) {
+		t.Errorf("with a done context: got %v", err)
+	}
+	checkUsable(t, s)
 }
 
 func TestFatalFromGo(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"golang.org/x/term"
 
@@ -32,6 +33,12 @@ import (
 const versionLine = "Lua 5.4.7  Copyright (C) 1994-2024 Lua.org, PUC-Rio (luaw)"
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// Lua programs allocate many small objects: collecting at 5x the
+		// live heap instead of 2x measured 1.2-2.2x faster on the
+		// allocation-heavy benchmarks (binary_trees, string_build).
+		debug.SetGCPercent(400)
+	}
 	os.Exit(run(os.Args))
 }
 
