@@ -384,7 +384,8 @@ func asLuaError(err error) error {
 // replaceExit makes os.exit end the running transaction instead of the
 // process: the engine is a library, and its host decides (the command
 // line exits once the transaction committed). The request travels up as
-// a Lua error holding a *lib.ExitError, which transaction returns.
+// a fatal Lua error (lua.Fatal) wrapping a *lib.ExitError, so no pcall
+// catches it; transaction returns it.
 func (e *Engine) replaceExit() {
 	osLib := e.state.Globals().GetStr("os").AsTable()
 	if osLib == nil {
@@ -405,20 +406,15 @@ func (e *Engine) replaceExit() {
 			}
 			code = int(c)
 		}
-		return nil, &lua.Error{Value: lua.NewUserdata(&lib.ExitError{Code: code}).Value()}
+		return nil, lua.Fatal(&lib.ExitError{Code: code})
 	}).Value())
 }
 
 // exitRequest returns the os.exit request err carries, or nil.
 func exitRequest(err error) *lib.ExitError {
-	var le *lua.Error
-	if !errors.As(err, &le) {
-		return nil
-	}
-	if u := le.Value.AsUserdata(); u != nil {
-		if exit, ok := u.Data.(*lib.ExitError); ok {
-			return exit
-		}
+	var exit *lib.ExitError
+	if errors.As(err, &exit) {
+		return exit
 	}
 	return nil
 }

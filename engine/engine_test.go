@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/luawasm/luawasm/engine"
+	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/persist"
 	"github.com/luawasm/luawasm/query"
@@ -599,4 +600,27 @@ func TestLimits(t *testing.T) {
 	// pcall does not catch it, and the next transaction runs.
 	h.evalErr(`Memory.a = 3 pcall(function() while true do end end)`)
 	h.check(`return Memory.a == 1`)
+}
+
+// os.exit ends the transaction, whatever pcall surrounds it: status 0
+// commits, any other status rolls back, and the host gets the status.
+func TestExitEndsTransaction(t *testing.T) {
+	h := newHarness(t, engine.Options{})
+	for _, tt := range []struct {
+		code   string
+		status int
+		kept   bool
+	}{
+		{`Memory.a = 1; pcall(os.exit, 0); Memory.a = 2`, 0, true},
+		{`Memory.b = 1; pcall(os.exit, 3)`, 3, false},
+		{`Memory.c = 1; os.exit(false)`, 1, false},
+	} {
+		_, err := h.e.Eval(tt.code)
+		var exit *lib.ExitError
+		if !errors.As(err, &exit) || exit.Code != tt.status {
+			t.Errorf("Eval(%q) = %v, want exit status %d", tt.code, err, tt.status)
+		}
+	}
+	h.reopen()
+	h.check(`return Memory.a == 1 and Memory.b == nil and Memory.c == nil`)
 }
