@@ -302,19 +302,8 @@ func (t *Thread) eqMeta(ci *callInfo, a, b Value) (bool, stepStatus) {
 // orderMeta compares values that are not both numbers: strings by bytes,
 // anything else with __lt/__le.
 func (t *Thread) orderMeta(ci *callInfo, a, b Value, ev tmEvent) (bool, stepStatus) {
-	if a.IsNumber() && b.IsNumber() {
-		if ev == tmLt {
-			return numLess(a, b), stDone
-		}
-		return numLessEq(a, b), stDone
-	}
-	if x, ok := a.AsString(); ok {
-		if y, ok := b.AsString(); ok {
-			if ev == tmLt {
-				return x < y, stDone
-			}
-			return x <= y, stDone
-		}
+	if r, ok := primitiveOrder(a, b, ev); ok {
+		return r, stDone
 	}
 	tm := t.state.tmOf(a, ev)
 	if tm.p == nil {

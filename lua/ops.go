@@ -111,19 +111,8 @@ func (t *Thread) LessEqual(a, b Value) (bool, error) {
 }
 
 func (t *Thread) compare(a, b Value, ev tmEvent) (bool, error) {
-	if a.IsNumber() && b.IsNumber() {
-		if ev == tmLt {
-			return numLess(a, b), nil
-		}
-		return numLessEq(a, b), nil
-	}
-	if x, ok := a.AsString(); ok {
-		if y, ok := b.AsString(); ok {
-			if ev == tmLt {
-				return x < y, nil
-			}
-			return x <= y, nil
-		}
+	if r, ok := primitiveOrder(a, b, ev); ok {
+		return r, nil
 	}
 	tm := t.state.tmOf(a, ev)
 	if tm.p == nil {
@@ -283,4 +272,25 @@ func RawLen(v Value) (int64, bool) {
 		return int64(len(v.str())), true
 	}
 	return 0, false
+}
+
+// primitiveOrder compares a and b without metamethods (ev is tmLt or
+// tmLe): numbers by mathematical value, strings bytewise. ok is false when
+// the pair needs a metamethod.
+func primitiveOrder(a, b Value, ev tmEvent) (result, ok bool) {
+	if a.IsNumber() && b.IsNumber() {
+		if ev == tmLt {
+			return numLess(a, b), true
+		}
+		return numLessEq(a, b), true
+	}
+	if x, isStr := a.AsString(); isStr {
+		if y, isStr := b.AsString(); isStr {
+			if ev == tmLt {
+				return x < y, true
+			}
+			return x <= y, true
+		}
+	}
+	return false, false
 }
