@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/syntax"
 )
 
 // Limits of the encoding: strict functions accept code points up to
@@ -112,29 +113,6 @@ func decodeUTF8(s string, i int64, strict bool) (code uint32, next int64, ok boo
 	return code, i + 1, true
 }
 
-// appendUTF8 encodes x (up to maxUTF) in up to six bytes, as the
-// reference's luaO_utf8esc does.
-func appendUTF8(b []byte, x uint32) []byte {
-	if x < 0x80 {
-		return append(b, byte(x))
-	}
-	var buf [6]byte
-	n := len(buf)
-	mfb := uint32(0x3f) // largest value that fits in the first byte
-	for {
-		n--
-		buf[n] = byte(0x80 | x&0x3f)
-		x >>= 6
-		mfb >>= 1
-		if x <= mfb {
-			break
-		}
-	}
-	n--
-	buf[n] = byte(^mfb<<1 | x)
-	return append(b, buf[n:]...)
-}
-
 func utf8Char(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	var b []byte
 	for i := range args {
@@ -145,7 +123,7 @@ func utf8Char(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		if uint64(code) > maxUTF {
 			return nil, lua.ArgError(i+1, "value out of range")
 		}
-		b = appendUTF8(b, uint32(code))
+		b = syntax.AppendUTF8(b, uint32(code))
 	}
 	return t.Ret(lua.String(string(b)))
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/syntax"
 )
 
 // utf8Cases are calls of the utf8 library compared with the reference.
@@ -164,12 +165,12 @@ func normalizeArgErrors(s string) string {
 }
 
 func TestUTF8Encoding(t *testing.T) {
-	// appendUTF8 agrees with Go's encoder on every Unicode scalar value
+	// syntax.AppendUTF8 agrees with Go's encoder on every Unicode scalar value
 	// class boundary, and decodeUTF8 inverts it up to maxUTF.
 	for _, r := range []uint32{0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF, 0x110000, 0x1FFFFF, 0x200000, 0x3FFFFFF, 0x4000000, math.MaxInt32} {
-		enc := string(appendUTF8(nil, r))
+		enc := string(syntax.AppendUTF8(nil, r))
 		if r <= 0x10FFFF && enc != string(rune(r)) {
-			t.Errorf("appendUTF8(%#x) = %q, want %q", r, enc, string(rune(r)))
+			t.Errorf("AppendUTF8(%#x) = %q, want %q", r, enc, string(rune(r)))
 		}
 		code, next, ok := decodeUTF8(enc, 0, false)
 		if !ok || code != r || next != int64(len(enc)) {

@@ -510,7 +510,7 @@ func (sc *scanner) readEscape(del byte, buf []byte) []byte {
 			fail("missing '}'", p)
 		}
 		sc.pos = p + 1
-		return appendUTF8(buf, r)
+		return AppendUTF8(buf, r)
 	default:
 		if !isDigit(c) {
 			fail("invalid escape sequence", esc+1)
@@ -537,9 +537,10 @@ func byteAt(src string, i int) byte {
 	return 0
 }
 
-// appendUTF8 appends x in the extended UTF-8 of the reference's
-// luaO_utf8esc, which encodes values up to 2^31 in as many as six bytes.
-func appendUTF8(buf []byte, x uint32) []byte {
+// AppendUTF8 appends x in the extended UTF-8 of the reference's
+// luaO_utf8esc, which encodes values up to 2^31 in as many as six bytes
+// (string escapes and utf8.char both use it).
+func AppendUTF8(buf []byte, x uint32) []byte {
 	if x < 0x80 {
 		return append(buf, byte(x))
 	}
