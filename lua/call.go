@@ -73,6 +73,9 @@ func (t *Thread) precallLua(fnIdx, nargs, nresults int, cl *LuaFunction) (*callI
 	}
 	ci.top = ci.base + p.maxStack
 	t.ci = ci
+	if t.hook != nil {
+		t.hookFrame(ci)
+	}
 	return ci, nil
 }
 
@@ -95,7 +98,16 @@ func (t *Thread) callGo(fnIdx, nargs, nresults int, g *GoFunction) error {
 	ci.nresults = nresults
 	t.ci = ci
 	t.top = top
+	if t.hook != nil {
+		if err := t.goCallHook(); err != nil {
+			t.ci = ci.prev
+			return err
+		}
+	}
 	rets, err := g.Fn(t, t.stack[fnIdx+1:top:top])
+	if t.hook != nil && err == nil { // also when g set it (debug.sethook)
+		rets, err = t.goReturnHook(ci, rets)
+	}
 	if err != nil {
 		e := t.goError(err)
 		t.processError(e)

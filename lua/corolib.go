@@ -27,6 +27,11 @@ func OpenCoroutine(s *State) *Table {
 func (s *State) NewCoroutine(fn Value) *Thread {
 	co := s.newThread()
 	co.body = fn
+	if h := s.running.hook; h != nil {
+		// As lua_newthread, the coroutine gets the creator's mask and
+		// count; debug.sethook's functions are per thread, so it has none.
+		co.hook = &hookState{fn: Nil, mask: h.mask, baseCount: h.baseCount, count: h.baseCount}
+	}
 	return co
 }
 

@@ -14,6 +14,8 @@ func OpenDebug(s *State) *Table {
 	for name, fn := range map[string]GoFunc{
 		"traceback":    dbTraceback,
 		"getinfo":      dbGetinfo,
+		"sethook":      dbSethook,
+		"gethook":      dbGethook,
 		"getlocal":     dbGetlocal,
 		"setlocal":     dbSetlocal,
 		"getmetatable": dbGetmetatable,

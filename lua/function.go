@@ -44,7 +44,8 @@ type funcProto struct {
 	numParams int
 	isVararg  bool
 	maxStack  int
-	chunkID   string // source as shown in messages ("x.lua", [string "..."])
+	chunkID   string                // source as shown in messages ("x.lua", [string "..."])
+	trap      []compile.Instruction // code with every opcode opTrap, for hooks (hook.go)
 }
 
 // newFuncProto converts p and its nested prototypes.

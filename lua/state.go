@@ -30,6 +30,11 @@ type State struct {
 
 	upvalIDs     map[uintptr]*Userdata // debug.upvalueid's identities, by cell address
 	upvalIDsLive int                   // size of upvalIDs after its last pruning
+
+	// The trap copy whose slot patchedAt holds its real instruction while
+	// the exec loop runs it after a hook (hook.go).
+	patched   *funcProto
+	patchedAt int
 }
 
 // A Thread is a Lua thread: the main thread of a State or a coroutine. It
@@ -40,11 +45,12 @@ type Thread struct {
 	state *State
 
 	stack      []Value
-	top        int       // first free slot for variable-count operations
-	ci         *callInfo // running frame
-	baseCI     callInfo  // bottom of the frame chain (no function)
-	openUpvals []*UpVal  // open upvalue cells sorted by stack slot
-	tbc        []int     // stack slots of pending to-be-closed variables, ascending
+	top        int        // first free slot for variable-count operations
+	ci         *callInfo  // running frame
+	hook       *hookState // debug.sethook's hook, or nil (next to ci: checked at every Lua call)
+	baseCI     callInfo   // bottom of the frame chain (no function)
+	openUpvals []*UpVal   // open upvalue cells sorted by stack slot
+	tbc        []int      // stack slots of pending to-be-closed variables, ascending
 
 	status   threadStatus
 	resumer  *Thread // thread that resumed this coroutine while it runs

@@ -18,6 +18,8 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 		return t.stack[base+ins.C()]
 	}
 	switch op := ins.Op(); op {
+	case opTrap:
+		return t.traceExec(ci)
 	case compile.OP_GETTABUP:
 		return t.getSlow(ci, *ci.lf.upvals[ins.B()].v, k[ins.C()], ra, -1, ins.B())
 	case compile.OP_GETTABLE:
@@ -361,6 +363,12 @@ func (t *Thread) tailCall(ci *callInfo, ins compile.Instruction, ra int) stepSta
 
 // returnFrom returns n results from slot first out of Lua frame ci.
 func (t *Thread) returnFrom(ci *callInfo, first, n int) stepStatus {
+	if t.hook != nil {
+		if err := t.returnHook(ci); err != nil {
+			t.lastErr = err
+			return stError
+		}
+	}
 	if ci.flags&^ciTail != 0 {
 		return t.returnSpecial(ci, first, n)
 	}
