@@ -255,20 +255,8 @@ func (u *undumper) uvarint() uint64 {
 }
 
 func (u *undumper) varint() int64 {
-	if u.err != nil {
-		return 0
-	}
-	n, size := binary.Varint(u.data[u.pos:])
-	if size <= 0 {
-		if size == 0 {
-			u.fail(errTruncated)
-		} else {
-			u.fail(errors.New("bad integer"))
-		}
-		return 0
-	}
-	u.pos += size
-	return n
+	x := u.uvarint() // zigzag, as binary.PutVarint writes it
+	return int64(x>>1) ^ -int64(x&1)
 }
 
 // count reads a number of elements, each taking at least minSize bytes,

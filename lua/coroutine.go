@@ -92,11 +92,7 @@ func (s *State) yieldInLoop(co *Thread, fnIdx, nargs, nres int) (stepStatus, boo
 	yci.nresults = nres
 	co.top = yci.top
 	co.status = threadSuspended
-	a := co.resumer
-	co.resumer = nil
-	rci := a.ci
-	s.running = a
-	a.status = threadRunning
+	a, rci := s.switchToResumer(co)
 	if rci.flags&ciGoResume != 0 {
 		return stYield, true
 	}
@@ -137,11 +133,7 @@ func (s *State) coroutineReturned(co *Thread, first, n int) stepStatus {
 	co.top = 1 + n
 	co.ci = &co.baseCI
 	co.status = threadDead
-	a := co.resumer
-	co.resumer = nil
-	rci := a.ci
-	s.running = a
-	a.status = threadRunning
+	a, rci := s.switchToResumer(co)
 	if rci.flags&ciGoResume != 0 {
 		return stExit
 	}
@@ -159,11 +151,7 @@ func (s *State) coroutineReturned(co *Thread, first, n int) stepStatus {
 func (s *State) coroutineFailed(co *Thread, e *Error) (next *Thread, ne *Error) {
 	co.status = threadDead
 	co.deathErr = e
-	a := co.resumer
-	co.resumer = nil
-	rci := a.ci
-	s.running = a
-	a.status = threadRunning
+	a, rci := s.switchToResumer(co)
 	if rci.flags&ciGoResume != 0 {
 		return nil, e
 	}
@@ -283,4 +271,14 @@ func (s *State) resumeCheck(a, co *Thread) string {
 		return "C stack overflow"
 	}
 	return ""
+}
+
+// switchToResumer makes the thread that resumed co the running one again
+// and returns it with its current frame (the resume call).
+func (s *State) switchToResumer(co *Thread) (*Thread, *callInfo) {
+	a := co.resumer
+	co.resumer = nil
+	s.running = a
+	a.status = threadRunning
+	return a, a.ci
 }
