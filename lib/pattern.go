@@ -593,21 +593,28 @@ func strMatch(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	return findOrMatch(t, args, false)
 }
 
-// findOrMatch is string.find (find) or string.match (!find).
-func findOrMatch(t *lua.Thread, args []lua.Value, find bool) (ret []lua.Value, err error) {
-	s, err := lua.CheckString(args, 1)
-	if err != nil {
-		return nil, err
+// subjectPatternInit reads the (s, pattern [, init]) arguments of find,
+// match and gmatch; init is 0-based and may lie past the end of s.
+func subjectPatternInit(args []lua.Value) (s, p string, init int64, err error) {
+	if s, err = lua.CheckString(args, 1); err != nil {
+		return
 	}
-	p, err := lua.CheckString(args, 2)
-	if err != nil {
-		return nil, err
+	if p, err = lua.CheckString(args, 2); err != nil {
+		return
 	}
 	i, err := lua.OptInt(args, 3, 1)
 	if err != nil {
+		return
+	}
+	return s, p, posRelative(i, len(s)) - 1, nil
+}
+
+// findOrMatch is string.find (find) or string.match (!find).
+func findOrMatch(t *lua.Thread, args []lua.Value, find bool) (ret []lua.Value, err error) {
+	s, p, init, err := subjectPatternInit(args)
+	if err != nil {
 		return nil, err
 	}
-	init := posRelative(i, len(s)) - 1
 	if init > int64(len(s)) {
 		return t.Ret(lua.Nil)
 	}
@@ -678,19 +685,10 @@ type gmatchState struct {
 }
 
 func strGmatch(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
-	s, err := lua.CheckString(args, 1)
+	s, p, init, err := subjectPatternInit(args)
 	if err != nil {
 		return nil, err
 	}
-	p, err := lua.CheckString(args, 2)
-	if err != nil {
-		return nil, err
-	}
-	i, err := lua.OptInt(args, 3, 1)
-	if err != nil {
-		return nil, err
-	}
-	init := posRelative(i, len(s)) - 1
 	if init > int64(len(s)) {
 		init = int64(len(s)) + 1
 	}
