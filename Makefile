@@ -6,7 +6,7 @@ FUZZTIME ?= 10s
 LONG_FUZZTIME ?= 5m
 
 
-.PHONY: all build luaw wasm run test vet unit fuzz-short conformance fuzz bench-vm clean
+.PHONY: all build luaw wasm run test vet unit fuzz-short conformance fuzz crash bench-vm clean
 
 all: build
 
@@ -47,6 +47,12 @@ conformance: luaw
 # Longer fuzzing of every target.
 fuzz:
 	scripts/fuzz.sh $(LONG_FUZZTIME)
+
+# Crash consistency at scale: the writer processes of the engine's and
+# bbolt's crash tests killed CRASH_ITERATIONS times each (about 0.4 s a kill).
+CRASH_ITERATIONS ?= 3000
+crash:
+	$(GO) test ./engine ./store/boltstore -run '^TestCrashConsistency$$' -v -timeout 0 -crash.kills=$(CRASH_ITERATIONS)
 
 # VM benchmarks: native, WebAssembly in node, wasmoon; writes docs/benchmarks.md.
 bench-vm: luaw wasm bench/node_modules

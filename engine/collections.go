@@ -126,16 +126,10 @@ func (cs *collections) rebind(c *collection) {
 			cs.e.catalog.CreateIndex(t, c.name, d.Field, d.Kind)
 		}
 	}
-	k := lua.Nil
-	for {
-		key, v, ok, _ := t.Next(k)
-		if !ok {
-			break
-		}
+	for pos, key, v := t.Iter(0); pos != 0; pos, key, v = t.Iter(pos) {
 		if rec := v.AsTable(); rec != nil {
 			cs.own(rec, owner{c, key, rec})
 		}
-		k = key
 	}
 	cs.full[c] = true
 }
@@ -146,16 +140,10 @@ func (cs *collections) own(t *lua.Table, o owner) {
 		return
 	}
 	cs.owners[t] = o
-	k := lua.Nil
-	for {
-		key, v, ok, _ := t.Next(k)
-		if !ok {
-			return
-		}
+	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 		if sub := v.AsTable(); sub != nil {
 			cs.own(sub, o)
 		}
-		k = key
 	}
 }
 
@@ -174,16 +162,10 @@ func (cs *collections) forget(v lua.Value, c *collection) {
 			return
 		}
 		delete(cs.owners, t)
-		k := lua.Nil
-		for {
-			key, v, ok, _ := t.Next(k)
-			if !ok {
-				return
-			}
+		for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 			if sub := v.AsTable(); sub != nil {
 				walk(sub, rec)
 			}
-			k = key
 		}
 	}
 	walk(t, t)
@@ -191,16 +173,10 @@ func (cs *collections) forget(v lua.Value, c *collection) {
 
 // forgetAll drops the owners of every record of a collection table.
 func (cs *collections) forgetAll(t *lua.Table) {
-	k := lua.Nil
-	for {
-		key, v, ok, _ := t.Next(k)
-		if !ok {
-			return
-		}
+	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 		if c, ok := cs.owners[v.AsTable()]; ok {
 			cs.forget(v, c.c)
 		}
-		k = key
 	}
 }
 
@@ -270,16 +246,10 @@ func (cs *collections) validate() error {
 		if c.schema == nil || c.table == nil {
 			continue
 		}
-		k := lua.Nil
-		for {
-			key, v, ok, _ := c.table.Next(k)
-			if !ok {
-				break
-			}
+		for pos, key, v := c.table.Iter(0); pos != 0; pos, key, v = c.table.Iter(pos) {
 			if err := c.schema.check(c.name, key, v); err != nil {
 				return err
 			}
-			k = key
 		}
 	}
 	for _, r := range cs.touched {

@@ -24,7 +24,16 @@ import (
 // writer reported committed (or of the one it was committing): the
 // object level's version of store/boltstore's crash test.
 
-var crashKills = flag.Int("crash.kills", 20, "number of times TestCrashConsistency kills the writer")
+// The number of kills is small for go test ./... and make test; make
+// crash sets CRASH_ITERATIONS (or -crash.kills) to thousands.
+var crashKills = flag.Int("crash.kills", defaultCrashKills(), "number of times TestCrashConsistency kills the writer (default: $CRASH_ITERATIONS, else 20)")
+
+func defaultCrashKills() int {
+	if n, err := strconv.Atoi(os.Getenv("CRASH_ITERATIONS")); err == nil && n > 0 {
+		return n
+	}
+	return 20
+}
 
 const crashWriterEnv = "ENGINE_CRASH_WRITER"
 
@@ -153,8 +162,11 @@ func TestCrashConsistency(t *testing.T) {
 	if model.e, err = engine.Open(engine.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d, %d kills", seed, *crashKills)
+	r := rand.New(rand.NewPCG(seed, 0))
 	var reported int64
+	beforeCommit, inFlight := 0, 0 // kills that came before the process's first commit, or after an unreported one
 	for kill := range *crashKills {
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), crashWriterEnv+"="+path)
@@ -175,7 +187,10 @@ func TestCrashConsistency(t *testing.T) {
 			}
 			close(lines)
 		}()
-		deadline := time.After(time.Duration(20+r.IntN(400)) * time.Millisecond)
+		// Microsecond resolution, so that kills land anywhere in a
+		// commit, not on a few phases of the writer's loop.
+		deadline := time.After(time.Duration(20_000+r.IntN(400_000)) * time.Microsecond)
+		before := reported
 	wait:
 		for {
 			select {
@@ -213,11 +228,18 @@ func TestCrashConsistency(t *testing.T) {
 		if seq != reported && seq != reported+1 {
 			t.Fatalf("kill %d: the store holds transaction %d, the writer reported %d", kill, seq, reported)
 		}
+		if reported == before {
+			beforeCommit++
+		}
+		if seq == reported+1 {
+			inFlight++
+		}
 		if got, want := dumpMemory(t, e), model.advance(t, seq); got != want {
 			t.Fatalf("kill %d: state after transaction %d differs from the model:\n got %.300s\nwant %.300s", kill, seq, got, want)
 		}
 		e.Close()
 		reported = seq
 	}
-	t.Logf("%d kills, %d transactions", *crashKills, reported)
+	t.Logf("%d transactions; of %d kills, %d came before the process's first commit and %d hit a commit durable but not yet reported",
+		reported, *crashKills, beforeCommit, inFlight)
 }

@@ -289,16 +289,10 @@ func (e *Engine) collectionArg(args []lua.Value, n int) (string, error) {
 	if t == nil {
 		return "", lua.TypeError(n, "table", args)
 	}
-	k := lua.Nil
-	for {
-		key, val, ok, _ := e.memory.Next(k)
-		if !ok {
-			break
-		}
+	for pos, key, val := e.memory.Iter(0); pos != 0; pos, key, val = e.memory.Iter(pos) {
 		if name, isStr := key.AsString(); isStr && val.AsTable() == t {
 			return name, nil
 		}
-		k = key
 	}
 	return "", lua.ArgError(n, "not a collection of Memory")
 }

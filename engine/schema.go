@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,16 +28,19 @@ type Field struct {
 	Min, Max *float64
 	// MinLength and MaxLength bound strings, in UTF-8 characters.
 	MinLength, MaxLength *int
-	// Pattern is a regular expression in Go's RE2 syntax (the syntax of
-	// JavaScript RegExp sources for everything but lookarounds and
-	// backreferences), matched against strings anywhere unless anchored.
+	// Pattern is a regular expression matched against strings anywhere
+	// unless anchored. Its syntax is the platform's own (see
+	// compilePattern): Go's RE2 natively, JavaScript's RegExp in the
+	// WebAssembly build; the two agree on everything but lookarounds and
+	// backreferences, which only JavaScript has. A leading (?flags) group
+	// of i, m and s sets the flags in both.
 	Pattern string
 	// Enum lists the allowed values (compared as rawequal).
 	Enum []lua.Value
 	// Fields are the rules of a table value's own fields.
 	Fields Schema
 
-	re *regexp.Regexp
+	match func(string) bool // the compiled Pattern
 }
 
 // A SchemaError reports a record that violates its collection's schema.
@@ -70,11 +72,11 @@ func (s Schema) compile(where string) error {
 			return fmt.Errorf("schema: field '%s': minLength %d is above maxLength %d", at, *f.MinLength, *f.MaxLength)
 		}
 		if f.Pattern != "" {
-			re, err := regexp.Compile(f.Pattern)
+			match, err := compilePattern(f.Pattern)
 			if err != nil {
-				return fmt.Errorf("schema: field '%s': bad pattern (Go RE2 syntax): %v", at, err)
+				return fmt.Errorf("schema: field '%s': bad pattern (%s syntax): %v", at, patternSyntax, err)
 			}
-			f.re = re
+			f.match = match
 		}
 		if f.Fields != nil {
 			if err := f.Fields.compile(at + "."); err != nil {
@@ -157,7 +159,7 @@ func (f *Field) check(coll, path string, v lua.Value) error {
 		if f.MaxLength != nil && n > *f.MaxLength {
 			return fail("maxLength", "must be at most %d characters long (got %d)", *f.MaxLength, n)
 		}
-		if f.re != nil && !f.re.MatchString(s) {
+		if f.match != nil && !f.match(s) {
 			return fail("pattern", "must match the pattern %s (got %s)", f.Pattern, describe(v))
 		}
 	}

@@ -32,6 +32,10 @@
 //     tab loses another's updates, and a read-modify-write (x = x + 1) in
 //     two tabs adds up. A transaction that cannot be run again (a call of
 //     a Lua function held by JS) is reported by a 'conflict' event instead.
+//     The catching up runs under the lock (exclusive()), so that no other
+//     tab can overtake it again: with four tabs committing as fast as they
+//     can, retrying outside the lock let a tab lose the race twenty times
+//     in a row.
 
 import { StorageError } from './errors.js';
 import { compareBytes, formatBatch, parseBatch } from './store.js';
@@ -77,6 +81,7 @@ export class IndexedDBStore {
   #subscribers = new Set();
   #closed = false;
   #base = null; // the version this tab's Memory is based on; null before load()
+  #locked = false; // whether this store holds the Web Lock (inside exclusive())
 
   constructor(dbName = 'lua-wasm') {
     this.#name = String(dbName);
@@ -185,7 +190,30 @@ export class IndexedDBStore {
       tx.oncomplete = resolve;
       tx.onabort = resolve; // compaction is an optimization: the next load tries again
     });
-    return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request(`lua-wasm:${this.#name}`, run) : run();
+    return this.#withLock(run);
+  }
+
+  // #withLock runs fn under the Web Lock of the database, unless this
+  // store holds it already (Web Locks are not reentrant).
+  #withLock(fn) {
+    if (this.#locked || typeof navigator === 'undefined' || !navigator.locks) return fn();
+    return navigator.locks.request(`lua-wasm:${this.#name}`, async () => {
+      this.#locked = true;
+      try {
+        return await fn();
+      } finally {
+        this.#locked = false;
+      }
+    });
+  }
+
+  /**
+   * Runs fn (async) holding the Web Lock, so that no other tab commits
+   * meanwhile; this store's own load() and commit() inside fn do not wait
+   * for the lock. Resolves to fn's result.
+   */
+  exclusive(fn) {
+    return this.#withLock(fn);
   }
 
   /** Returns the current values of keys (null for absent ones). */
@@ -228,11 +256,7 @@ export class IndexedDBStore {
    */
   async commit(ops) {
     if (this.#closed) throw new StorageError('closed', 'the store is closed');
-    const write = () => this.#write(ops);
-    if (typeof navigator !== 'undefined' && navigator.locks) {
-      return navigator.locks.request(`lua-wasm:${this.#name}`, write);
-    }
-    return write();
+    return this.#withLock(() => this.#write(ops));
   }
 
   async #write(ops) {

@@ -102,7 +102,9 @@ const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).joi
  * first, see idb.js): the queued batches are then handed to onConflict,
  * which reloads the engine and runs their transactions again (each batch
  * carries the function that does, its redo), enqueueing new batches that
- * are written in their stead.
+ * are written in their stead. When the store can lock out the other tabs
+ * (exclusive(fn)), the reload and the new write happen under that lock, so
+ * the second attempt cannot be overtaken.
  */
 export class Persister {
   #store;
@@ -174,28 +176,46 @@ export class Persister {
     let conflicts = 0;
     while (this.#queue.length > 0) {
       const count = this.#queue.length;
-      const ops = count === 1 ? this.#queue[0].ops : merge(this.#queue.map((b) => b.ops));
       try {
-        await this.#store.commit(ops);
+        await this.#writeQueued(count);
       } catch (e) {
         if (e && e.code === 'conflict' && this.#onConflict && conflicts++ < MAX_CONFLICTS) {
-          const stale = this.#queue.splice(0, count);
+          const exclusive = typeof this.#store.exclusive === 'function' ? (fn) => this.#store.exclusive(fn) : (fn) => fn();
           try {
-            await this.#onConflict(stale);
+            await exclusive(async () => {
+              // The stale batches stay queued while the lock is awaited:
+              // a tab with writes pending applies no other tab's commit
+              // on top of them (lua.js), which would mix the two states.
+              const stale = this.#queue.splice(0, count);
+              try {
+                await this.#onConflict(stale);
+              } catch (reloadError) {
+                this.#queue.unshift(...stale);
+                throw reloadError;
+              }
+              if (this.#queue.length > 0) await this.#writeQueued(this.#queue.length);
+            });
             continue;
-          } catch (reloadError) {
-            this.#queue.unshift(...stale);
-            e = reloadError;
+          } catch (retryError) {
+            if (retryError && retryError.code === 'conflict') continue; // a store without exclusive()
+            e = retryError;
           }
         }
         this.#lastError = e instanceof StorageError ? e : new StorageError('write', `writing to the store failed: ${e && e.message}`, e);
         this.#onFailed(this.#lastError);
         return; // retried by the next enqueue or flush
       }
-      this.#lastError = null;
-      this.#queue.splice(0, count);
-      this.#onWritten(ops);
     }
+  }
+
+  // #writeQueued writes the first count queued batches as one and
+  // dequeues them; when it fails they stay queued.
+  async #writeQueued(count) {
+    const ops = count === 1 ? this.#queue[0].ops : merge(this.#queue.slice(0, count).map((b) => b.ops));
+    await this.#store.commit(ops);
+    this.#lastError = null;
+    this.#queue.splice(0, count);
+    this.#onWritten(ops);
   }
 }
 

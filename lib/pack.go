@@ -183,6 +183,9 @@ func strPack(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The reference pushes a nil mark after its arguments before packing,
+	// so a missing value is reported as "got nil", not "got no value".
+	args = append(args[:len(args):len(args)], lua.Nil)
 	pf := newPackFormat(f)
 	b := builder{t: t}
 	arg := 1

@@ -80,6 +80,18 @@ func TestTableModel(t *testing.T) {
 		if len(seen) != len(model) {
 			t.Fatalf("round %d: traversal saw %d keys, want %d", round, len(seen), len(model))
 		}
+		// Iter walks the same entries in the same order as Next.
+		k = Nil
+		for pos, ik, iv := tb.Iter(0); ; pos, ik, iv = tb.Iter(pos) {
+			nk, nv, ok, _ := tb.Next(k)
+			if (pos != 0) != ok || ik != nk || iv != nv {
+				t.Fatalf("round %d: Iter gave (%d, %v, %v) after %v, Next (%v, %v, %v)", round, pos, ik, iv, k, ok, nk, nv)
+			}
+			if pos == 0 {
+				break
+			}
+			k = nk
+		}
 		n := tb.Len()
 		if n < 0 || n > 0 && tb.GetInt(n).IsNil() || !tb.GetInt(n+1).IsNil() {
 			t.Fatalf("round %d: %d is not a border", round, n)

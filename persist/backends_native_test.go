@@ -10,13 +10,21 @@ import (
 	"github.com/luawasm/luawasm/store/boltstore"
 )
 
+// bbolt runs the benchmarks durably; bbolt-nosync without the fsyncs,
+// to show the CPU cost of a commit apart from the disk's.
 func init() {
-	backends = append(backends, benchBackend{"bbolt", func(b *testing.B) store.Backend {
-		s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), nil)
-		if err != nil {
-			b.Fatal(err)
+	for _, nosync := range []bool{false, true} {
+		name := "bbolt"
+		if nosync {
+			name = "bbolt-nosync"
 		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	}})
+		backends = append(backends, benchBackend{name, func(b *testing.B) store.Backend {
+			s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), &boltstore.Options{NoSync: nosync})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			return s
+		}})
+	}
 }

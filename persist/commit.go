@@ -333,7 +333,7 @@ func (c *committer) del(key []byte) {
 // of two operations on one key still comes later): a B+tree backend
 // touches each page once, and new objects, whose ids grow, append.
 func (c *committer) sortedBatch() *store.Batch {
-	k := func(o op) []byte { return c.arena[o.key[0]:o.key[1]] }
+	k := func(o op) []byte { return c.arena[o.key[0]:o.key[1]:o.key[1]] }
 	slices.SortFunc(c.ops, func(a, b op) int {
 		if a.hi != b.hi {
 			return cmp.Compare(a.hi, b.hi)
@@ -346,12 +346,15 @@ func (c *committer) sortedBatch() *store.Batch {
 		}
 		return a.key[0] - b.key[0] // arena order is the order of the calls
 	})
+	// The arena stays untouched until the batch is committed and reset
+	// (release), so the batch can point into it.
 	b := c.batch
+	b.Grow(len(c.ops))
 	for _, o := range c.ops {
 		if o.del {
-			b.Delete(k(o))
+			b.Add(store.Op{Key: k(o), Delete: true})
 		} else {
-			b.Put(k(o), c.arena[o.value[0]:o.value[1]])
+			b.Add(store.Op{Key: k(o), Value: c.arena[o.value[0]:o.value[1]:o.value[1]]})
 		}
 	}
 	return b

@@ -141,13 +141,13 @@ package persist
 // load: a lost link must not turn data into garbage).
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
 
+	"github.com/luawasm/luawasm/internal/sha256"
 	"github.com/luawasm/luawasm/lua"
 )
 

@@ -140,13 +140,7 @@ func (c *Catalog) CollectionReplaced(old, new *lua.Table) {
 // Other entries are not records, and no query or index sees them.
 func records(coll *lua.Table) iter.Seq2[lua.Value, *lua.Table] {
 	return func(yield func(lua.Value, *lua.Table) bool) {
-		k := lua.Nil
-		for {
-			key, v, ok, err := coll.Next(k)
-			if !ok || err != nil {
-				return
-			}
-			k = key
+		for pos, key, v := coll.Iter(0); pos != 0; pos, key, v = coll.Iter(pos) {
 			if rec := v.AsTable(); rec != nil && !yield(key, rec) {
 				return
 			}

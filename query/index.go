@@ -3,8 +3,6 @@ package query
 import (
 	"fmt"
 
-	"github.com/google/btree"
-
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -42,19 +40,24 @@ func (d IndexDef) String() string {
 // so that when a record changes (or goes) its old entry can be found
 // without the old record, which the write has already overwritten.
 type Index struct {
-	def    IndexDef
-	path   path
-	values keyMap[lua.Value] // record key -> indexed value (for KindSuffix, reversed)
+	def  IndexDef
+	path path
+	// values maps record key -> indexed value (for KindSuffix, reversed).
+	// A Lua table rather than a Go map: the keys are the collection's own
+	// key strings, whose hashes the table caches, where a Go map would
+	// hash their bytes again (slowly in wasm) on every write.
+	values *lua.Table
+	count  int // entries in values
 
-	tree    *btree.BTreeG[entry] // KindBTree, KindSuffix
-	buckets keyMap[bucket]       // KindHash: field value -> record keys
+	tree    entrySet       // KindBTree, KindSuffix
+	buckets keyMap[bucket] // KindHash: field value -> record keys
 }
 
 // Def returns the index's definition.
 func (ix *Index) Def() IndexDef { return ix.def }
 
 // Len returns the number of records in the index.
-func (ix *Index) Len() int { return ix.values.len() }
+func (ix *Index) Len() int { return ix.count }
 
 // answers reports whether ix can produce the records matching op.
 func (ix *Index) answers(op Op) bool {
@@ -72,23 +75,31 @@ func (ix *Index) answers(op Op) bool {
 	return false
 }
 
-// btreeDegree is the B-tree's branching factor: 32 built and searched
-// fastest among 8..64 (see the package documentation).
-const btreeDegree = 32
-
 func newIndex(def IndexDef, p path) *Index {
-	ix := &Index{def: def, path: p}
-	if def.Kind != KindHash {
-		ix.tree = btree.NewG(btreeDegree, entryLess)
-	}
-	return ix
+	return &Index{def: def, path: p, values: lua.NewTable(0, 0)}
 }
 
-// build indexes every record of coll.
+// build indexes every record of coll. A B-tree sorts all its entries at
+// once, which is several times faster than inserting them one by one.
 func (ix *Index) build(coll *lua.Table) {
-	for k, v := range records(coll) {
-		ix.insert(k, ix.stored(ix.path.lookup(v)))
+	if ix.def.Kind == KindHash {
+		for k, rec := range records(coll) {
+			ix.insert(k, ix.stored(ix.path.lookup(rec)))
+		}
+		return
 	}
+	var entries []entry
+	for k, rec := range records(coll) {
+		if v := ix.stored(ix.path.lookup(rec)); !v.IsNil() {
+			entries = append(entries, entry{v, k})
+		}
+	}
+	ix.values = lua.NewTable(0, len(entries))
+	ix.count = len(entries)
+	for _, e := range entries {
+		ix.values.Set(e.key, e.v)
+	}
+	ix.tree.build(entries)
 }
 
 // update re-reads the record at key (nil when deleted) and moves its entry.
@@ -97,7 +108,8 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	if rec != nil {
 		v = ix.stored(ix.path.lookup(rec))
 	}
-	old, had := ix.values.get(key)
+	old := ix.values.Get(key)
+	had := !old.IsNil()
 	if had && !v.IsNil() && equalValues(old, v) {
 		return
 	}
@@ -136,10 +148,11 @@ func (ix *Index) insert(key, v lua.Value) {
 	if v.IsNil() {
 		return
 	}
-	ix.values.set(key, v)
+	ix.values.Set(key, v) // key is valid: it keys the collection
+	ix.count++
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:
-		ix.tree.ReplaceOrInsert(entry{v, key})
+		ix.tree.insert(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)
 		b.add(key)
@@ -149,10 +162,11 @@ func (ix *Index) insert(key, v lua.Value) {
 
 // remove drops the entry of the record at key, which indexed v.
 func (ix *Index) remove(key, v lua.Value) {
-	ix.values.delete(key)
+	ix.values.Set(key, lua.Nil)
+	ix.count--
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:
-		ix.tree.Delete(entry{v, key})
+		ix.tree.delete(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)
 		if b.remove(key) {
@@ -166,13 +180,6 @@ func (ix *Index) remove(key, v lua.Value) {
 // An entry is one record in a B-tree: its field value and key. Entries are
 // ordered by value, then key, so that equal values keep a stable order.
 type entry struct{ v, key lua.Value }
-
-func entryLess(a, b entry) bool {
-	if c := compareValues(a.v, b.v); c != 0 {
-		return c < 0
-	}
-	return compareKeys(a.key, b.key) < 0
-}
 
 // A bucket holds the keys of the records sharing one value in a hash
 // index, in no particular order. A large bucket also maps each key to its
@@ -234,21 +241,20 @@ func (b *bucket) remove(key lua.Value) bool {
 // walk calls fn for each entry in spans, backwards when desc, until fn
 // returns false; it reports whether the walk went to the end.
 func (ix *Index) walk(spans []span, desc bool, fn func(entry) bool) bool {
-	more := true
-	visit := func(e entry) bool {
-		more = fn(e)
-		return more
-	}
 	if desc {
-		for i := len(spans) - 1; i >= 0 && more; i-- {
-			ix.tree.DescendRange(spans[i].hi, spans[i].lo, visit)
+		for i := len(spans) - 1; i >= 0; i-- {
+			if !ix.tree.descend(spans[i].hi, spans[i].lo, fn) {
+				return false
+			}
 		}
 	} else {
-		for i := 0; i < len(spans) && more; i++ {
-			ix.tree.AscendRange(spans[i].lo, spans[i].hi, visit)
+		for _, sp := range spans {
+			if !ix.tree.ascend(sp.lo, sp.hi, fn) {
+				return false
+			}
 		}
 	}
-	return more
+	return true
 }
 
 // countSpans counts the entries in spans, stopping at limit.

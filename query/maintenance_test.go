@@ -18,21 +18,15 @@ func checkIndexes(t *testing.T, cat *Catalog, coll *lua.Table) {
 		if got, want := ix.Len(), fresh.Len(); got != want {
 			t.Fatalf("%s: %d records, want %d", ix.def, got, want)
 		}
-		for k, v := range fresh.values.strs {
-			if old, ok := ix.values.get(lua.String(k)); !ok || !equalValues(old, v) {
-				t.Fatalf("%s: record %q indexed as %s, want %s", ix.def, k, formatValue(old), formatValue(v))
-			}
-		}
-		for k, v := range fresh.values.others {
-			if old, ok := ix.values.get(k); !ok || !equalValues(old, v) {
+		for pos, k, v := fresh.values.Iter(0); pos != 0; pos, k, v = fresh.values.Iter(pos) {
+			if old := ix.values.Get(k); old.IsNil() || !equalValues(old, v) {
 				t.Fatalf("%s: record %s indexed as %s, want %s", ix.def, formatValue(k), formatValue(old), formatValue(v))
 			}
 		}
 		switch ix.def.Kind {
 		case KindBTree, KindSuffix:
 			var got, want []entry
-			ix.tree.Ascend(func(e entry) bool { got = append(got, e); return true })
-			fresh.tree.Ascend(func(e entry) bool { want = append(want, e); return true })
+			got, want = ix.tree.all(t), fresh.tree.all(t)
 			if !slices.EqualFunc(got, want, func(a, b entry) bool { return equalValues(a.v, b.v) && lua.RawEqual(a.key, b.key) }) {
 				t.Fatalf("%s: B-tree holds %d entries unlike a rebuilt one (%d)", ix.def, len(got), len(want))
 			}
@@ -51,7 +45,7 @@ func checkIndexes(t *testing.T, cat *Catalog, coll *lua.Table) {
 							t.Fatalf("%s: bucket %s: position of %s is %d, want %d", ix.def, formatValue(v), formatValue(k), p, i)
 						}
 					}
-					if _, ok := fresh.values.get(k); !ok {
+					if fresh.values.Get(k).IsNil() {
 						t.Fatalf("%s: bucket %s holds stale key %s", ix.def, formatValue(v), formatValue(k))
 					}
 				}
