@@ -57,8 +57,9 @@ package compile
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 const (
@@ -201,7 +202,7 @@ func Undump(data []byte, chunkname string) (p *Proto, err error) {
 		err = Verify(p)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: bad binary format (%s)", name, err)
+		return nil, printf.Errorf("%s: bad binary format (%s)", name, err)
 	}
 	return p, nil
 }
@@ -314,7 +315,7 @@ func (u *undumper) chunk() (*Proto, error) {
 		name string
 	}{{4, "Instruction"}, {8, "lua_Integer"}, {8, "lua_Number"}} {
 		if u.err == nil && u.byte() != size.n {
-			u.fail(fmt.Errorf("%s size mismatch", size.name))
+			u.fail(printf.Errorf("%s size mismatch", size.name))
 		}
 	}
 	if b := u.bytes(8); u.err == nil && binary.LittleEndian.Uint64(b) != checkInt {

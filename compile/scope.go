@@ -1,8 +1,7 @@
 package compile
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/syntax"
 )
 
@@ -90,9 +89,9 @@ func (fs *funcState) localDebugInfo(vidx int) *LocVar {
 func (fs *funcState) errorLimit(limit int, what, near string) {
 	where := "main function"
 	if line := fs.f.LineDefined; line != 0 {
-		where = fmt.Sprintf("function at line %d", line)
+		where = printf.Sprintf("function at line %d", line)
 	}
-	fs.c.syntaxError(fmt.Sprintf("too many %s (limit is %d) in %s", what, limit, where), near)
+	fs.c.syntaxError(printf.Sprintf("too many %s (limit is %d) in %s", what, limit, where), near)
 }
 
 // newLocalVar declares a variable that is not active yet; it returns its
@@ -271,9 +270,9 @@ func (fs *funcState) leaveBlock() {
 func (fs *funcState) undefGoto(gt *labeldesc) {
 	var msg string
 	if gt.name == "break" {
-		msg = fmt.Sprintf("break outside loop at line %d", gt.line)
+		msg = printf.Sprintf("break outside loop at line %d", gt.line)
 	} else {
-		msg = fmt.Sprintf("no visible label '%s' for <goto> at line %d", gt.name, gt.line)
+		msg = printf.Sprintf("no visible label '%s' for <goto> at line %d", gt.name, gt.line)
 	}
 	fs.c.semError(msg)
 }
@@ -313,7 +312,7 @@ func (fs *funcState) solveGoto(g int, lb *labeldesc) {
 	gt := &c.gotos[g]
 	if gt.nactvar < lb.nactvar { // enters the scope of a variable
 		name := fs.localVar(gt.nactvar).name
-		c.semError(fmt.Sprintf("<goto %s> at line %d jumps into the scope of local '%s'", gt.name, gt.line, name))
+		c.semError(printf.Sprintf("<goto %s> at line %d jumps into the scope of local '%s'", gt.name, gt.line, name))
 	}
 	fs.patchList(gt.pc, lb.pc)
 	c.gotos = append(c.gotos[:g], c.gotos[g+1:]...)
@@ -353,7 +352,7 @@ func (fs *funcState) moveGotosOut(bl *blockCnt) {
 // checkRepeated rejects a label already visible in the function.
 func (fs *funcState) checkRepeated(name string) {
 	if lb := fs.findLabel(name); lb != nil {
-		fs.c.semError(fmt.Sprintf("label '%s' already defined on line %d", name, lb.line))
+		fs.c.semError(printf.Sprintf("label '%s' already defined on line %d", name, lb.line))
 	}
 }
 
@@ -375,7 +374,7 @@ func (fs *funcState) checkReadonly(e *expdesc) {
 		return
 	}
 	if name != "" {
-		fs.c.semError(fmt.Sprintf("attempt to assign to const variable '%s'", name))
+		fs.c.semError(printf.Sprintf("attempt to assign to const variable '%s'", name))
 	}
 }
 

@@ -2,7 +2,8 @@ package compile
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // Verify checks that p and its nested functions are well formed, so that
@@ -115,7 +116,7 @@ func verifyCode(p *Proto) error {
 	for pc, i := range p.Code {
 		ts, err := v.instruction(pc, i)
 		if err != nil {
-			return fmt.Errorf("bad instruction %d (%s): %v", pc+1, i.Op(), err)
+			return printf.Errorf("bad instruction %d (%s): %v", pc+1, i.Op(), err)
 		}
 		targets = append(targets, ts...)
 	}

@@ -1,8 +1,7 @@
 package engine
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
 )
@@ -40,7 +39,7 @@ func (e *BatchError) Error() string {
 	if e.Index < 0 {
 		return e.Err.Error()
 	}
-	return fmt.Sprintf("batch operation %d (%s %s): %v", e.Index+1, e.Op.Type, opTarget(e.Op), e.Err)
+	return printf.Sprintf("batch operation %d (%s %s): %v", e.Index+1, e.Op.Type, opTarget(e.Op), e.Err)
 }
 
 func (e *BatchError) Unwrap() error { return e.Err }
@@ -59,7 +58,7 @@ func (e *Engine) Batch(ops []Op) ([]OpResult, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(ops) > e.opts.MaxBatchOps {
-		return nil, &BatchError{Index: -1, Err: fmt.Errorf("a batch of %d operations exceeds the limit of %d", len(ops), e.opts.MaxBatchOps)}
+		return nil, &BatchError{Index: -1, Err: printf.Errorf("a batch of %d operations exceeds the limit of %d", len(ops), e.opts.MaxBatchOps)}
 	}
 	results := make([]OpResult, len(ops))
 	var failed *BatchError
@@ -119,19 +118,19 @@ func (e *Engine) auditOps(ops []Op, failed int, err error) {
 // op.Collection as a Lua string.
 func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 	if op.Collection == "" {
-		return OpResult{}, fmt.Errorf("no collection")
+		return OpResult{}, printf.Errorf("no collection")
 	}
 	if op.Type == "query" {
 		res, err := e.query(op.Collection, op.Query)
 		return OpResult{Result: res}, err
 	}
 	if f, ok := op.Key.AsFloat(); op.Key.IsNil() || ok && f != f {
-		return OpResult{}, fmt.Errorf("invalid key (%s)", describe(op.Key))
+		return OpResult{}, printf.Errorf("invalid key (%s)", describe(op.Key))
 	}
 	cv := e.memory.Get(name)
 	coll := cv.AsTable()
 	if coll == nil && !cv.IsNil() {
-		return OpResult{}, fmt.Errorf("Memory.%s is a %s, not a collection table", op.Collection, cv.TypeName())
+		return OpResult{}, printf.Errorf("Memory.%s is a %s, not a collection table", op.Collection, cv.TypeName())
 	}
 	var old lua.Value
 	if coll != nil {
@@ -148,7 +147,7 @@ func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 		return res, nil
 	case "set":
 		if op.Value.IsNil() {
-			return res, fmt.Errorf("set needs a value (use delete to remove a record)")
+			return res, printf.Errorf("set needs a value (use delete to remove a record)")
 		}
 		if c := e.colls.byName[op.Collection]; c != nil && c.schema != nil {
 			if err := c.schema.check(op.Collection, op.Key, op.Value); err != nil {
@@ -162,5 +161,5 @@ func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 		coll.Set(op.Key, op.Value)
 		return res, nil
 	}
-	return res, fmt.Errorf("unknown operation type '%s' (expected set, get, delete or query)", op.Type)
+	return res, printf.Errorf("unknown operation type '%s' (expected set, get, delete or query)", op.Type)
 }

@@ -38,11 +38,11 @@ package engine
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 	"time"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lib"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/persist"
@@ -358,7 +358,7 @@ func (e *Engine) rebindMemory() error {
 		return nil
 	}
 	if t == nil {
-		return fmt.Errorf("the global Memory must be a table (got %s)", g.TypeName())
+		return printf.Errorf("the global Memory must be a table (got %s)", g.TypeName())
 	}
 	e.db.Root().SetStr("Memory", g)
 	e.memory = t

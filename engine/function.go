@@ -1,9 +1,9 @@
 package engine
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -55,7 +55,7 @@ func (e *Engine) PersistFunction(table, name, code string, opts PersistOptions) 
 			return err
 		}
 		if opts.KeepExisting && !target.GetStr(name).IsNil() {
-			return fmt.Errorf("PersistFunction: %s.%s exists already", pathName(table), name)
+			return printf.Errorf("PersistFunction: %s.%s exists already", pathName(table), name)
 		}
 		chunk, err := e.state.Load("return "+code, "="+pathName(table)+"."+name, "t")
 		if err != nil {
@@ -86,7 +86,7 @@ func (e *Engine) PersistFunction(table, name, code string, opts PersistOptions) 
 				return err
 			}
 		default:
-			return fmt.Errorf("PersistFunction: the code must be a function expression or a table of functions (it gave a %s)", v.TypeName())
+			return printf.Errorf("PersistFunction: the code must be a function expression or a table of functions (it gave a %s)", v.TypeName())
 		}
 		target.SetStr(name, v)
 		return nil
@@ -129,13 +129,13 @@ func (e *Engine) tablePath(path string) (*lua.Table, error) {
 	}
 	for _, part := range strings.Split(rest, ".") {
 		if part == "" {
-			return nil, fmt.Errorf("bad table path '%s'", path)
+			return nil, printf.Errorf("bad table path '%s'", path)
 		}
 		v := t.GetStr(part)
 		next := v.AsTable()
 		if next == nil {
 			if !v.IsNil() {
-				return nil, fmt.Errorf("'%s' in '%s' is a %s, not a table", part, path, v.TypeName())
+				return nil, printf.Errorf("'%s' in '%s' is a %s, not a table", part, path, v.TypeName())
 			}
 			next = lua.NewTable(0, 0)
 			t.SetStr(part, next.Value())

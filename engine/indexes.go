@@ -1,8 +1,7 @@
 package engine
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
 )
@@ -23,7 +22,7 @@ func (e *Engine) CreateIndex(collection, field string, kind query.Kind) error {
 // createIndex is CreateIndex inside a running transaction.
 func (e *Engine) createIndex(collection, field string, kind query.Kind) error {
 	if collection == "" {
-		return fmt.Errorf("createIndex: empty collection name")
+		return printf.Errorf("createIndex: empty collection name")
 	}
 	if kind == "" {
 		kind = query.KindBTree
@@ -31,7 +30,7 @@ func (e *Engine) createIndex(collection, field string, kind query.Kind) error {
 	c := e.colls.track(collection)
 	if c.table == nil {
 		if v := e.memory.GetStr(collection); !v.IsNil() {
-			return fmt.Errorf("cannot index Memory.%s: it is a %s, not a collection table", collection, v.TypeName())
+			return printf.Errorf("cannot index Memory.%s: it is a %s, not a collection table", collection, v.TypeName())
 		}
 		e.memory.SetStr(collection, lua.NewTable(0, 0).Value())
 		e.colls.rebind(c)
@@ -67,7 +66,7 @@ func (e *Engine) DropIndex(collection, field string, kind query.Kind) error {
 func (e *Engine) dropIndex(collection, field string, kind query.Kind) error {
 	c := e.colls.byName[collection]
 	if c == nil || c.table == nil {
-		return fmt.Errorf("no index on Memory.%s", collection)
+		return printf.Errorf("no index on Memory.%s", collection)
 	}
 	if err := e.catalog.DropIndex(c.table, field, kind); err != nil {
 		return err
@@ -129,7 +128,7 @@ func (e *Engine) query(collection string, spec query.Spec) (*query.Result, error
 	e.colls.sync()
 	t := e.memory.GetStr(collection).AsTable()
 	if t == nil {
-		return nil, fmt.Errorf("cannot query Memory.%s: it is not a table", collection)
+		return nil, printf.Errorf("cannot query Memory.%s: it is not a table", collection)
 	}
 	return e.catalog.Query(t, spec)
 }
@@ -156,7 +155,7 @@ func (e *Engine) loadDefinitions() error {
 				err = s.compile("")
 			}
 			if err != nil {
-				e.warnings = append(e.warnings, fmt.Errorf("engine: stored schema of '%s': %v", name, err))
+				e.warnings = append(e.warnings, printf.Errorf("engine: stored schema of '%s': %v", name, err))
 				continue
 			}
 			e.colls.track(name).schema = &s
@@ -175,7 +174,7 @@ func (e *Engine) loadDefinitions() error {
 			def := query.IndexDef{Collection: coll, Field: field, Kind: query.Kind(kind)}
 			if c.table != nil {
 				if _, err := e.catalog.CreateIndex(c.table, coll, field, def.Kind); err != nil {
-					e.warnings = append(e.warnings, fmt.Errorf("engine: stored index on %s.%s: %v", coll, field, err))
+					e.warnings = append(e.warnings, printf.Errorf("engine: stored index on %s.%s: %v", coll, field, err))
 					continue
 				}
 			}

@@ -1,13 +1,13 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -52,7 +52,7 @@ type SchemaError struct {
 }
 
 func (e *SchemaError) Error() string {
-	return fmt.Sprintf("schema of '%s': %s %s", e.Collection, e.Path, e.Detail)
+	return printf.Sprintf("schema of '%s': %s %s", e.Collection, e.Path, e.Detail)
 }
 
 var schemaTypes = []string{"string", "number", "integer", "boolean", "table", "function"}
@@ -63,18 +63,18 @@ func (s Schema) compile(where string) error {
 		f := s[name]
 		at := where + name
 		if f.Type != "" && !slices.Contains(schemaTypes, f.Type) {
-			return fmt.Errorf("schema: field '%s': unknown type '%s' (expected %s)", at, f.Type, strings.Join(schemaTypes, ", "))
+			return printf.Errorf("schema: field '%s': unknown type '%s' (expected %s)", at, f.Type, strings.Join(schemaTypes, ", "))
 		}
 		if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
-			return fmt.Errorf("schema: field '%s': min %v is above max %v", at, *f.Min, *f.Max)
+			return printf.Errorf("schema: field '%s': min %v is above max %v", at, *f.Min, *f.Max)
 		}
 		if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
-			return fmt.Errorf("schema: field '%s': minLength %d is above maxLength %d", at, *f.MinLength, *f.MaxLength)
+			return printf.Errorf("schema: field '%s': minLength %d is above maxLength %d", at, *f.MinLength, *f.MaxLength)
 		}
 		if f.Pattern != "" {
 			match, err := compilePattern(f.Pattern)
 			if err != nil {
-				return fmt.Errorf("schema: field '%s': bad pattern (%s syntax): %v", at, patternSyntax, err)
+				return printf.Errorf("schema: field '%s': bad pattern (%s syntax): %v", at, patternSyntax, err)
 			}
 			f.match = match
 		}
@@ -102,7 +102,7 @@ func (s *Schema) check(coll string, key, v lua.Value) error {
 	path := "Memory." + coll + subscript(key)
 	rec := v.AsTable()
 	if rec == nil {
-		return &SchemaError{coll, path, "type", fmt.Sprintf("must be a table (got %s)", v.TypeName())}
+		return &SchemaError{coll, path, "type", printf.Sprintf("must be a table (got %s)", v.TypeName())}
 	}
 	return s.checkFields(coll, path, rec)
 }
@@ -120,7 +120,7 @@ func (s *Schema) checkFields(coll, path string, rec *lua.Table) error {
 // check validates one field's value.
 func (f *Field) check(coll, path string, v lua.Value) error {
 	fail := func(rule, format string, args ...any) error {
-		return &SchemaError{coll, path, rule, fmt.Sprintf(format, args...)}
+		return &SchemaError{coll, path, rule, printf.Sprintf(format, args...)}
 	}
 	if v.IsNil() {
 		if f.Required {
@@ -252,7 +252,7 @@ func SchemaFromTable(t *lua.Table) (Schema, error) {
 		name, isStr := key.AsString()
 		rt := v.AsTable()
 		if !isStr || rt == nil {
-			return nil, fmt.Errorf("schema: each entry must be fieldName = {rules} (got %s = %s)", key.TypeName(), v.TypeName())
+			return nil, printf.Errorf("schema: each entry must be fieldName = {rules} (got %s = %s)", key.TypeName(), v.TypeName())
 		}
 		f, err := fieldFromTable(name, rt)
 		if err != nil {
@@ -276,7 +276,7 @@ func fieldFromTable(name string, t *lua.Table) (Field, error) {
 		k = key
 		rule, _ := key.AsString()
 		bad := func(want string) error {
-			return fmt.Errorf("schema: field '%s': rule '%s' must be %s (got %s)", name, rule, want, v.TypeName())
+			return printf.Errorf("schema: field '%s': rule '%s' must be %s (got %s)", name, rule, want, v.TypeName())
 		}
 		switch rule {
 		case "type":
@@ -338,7 +338,7 @@ func fieldFromTable(name string, t *lua.Table) (Field, error) {
 			}
 			f.Fields = sub
 		default:
-			return f, fmt.Errorf("schema: field '%s': unknown rule '%s'", name, rule)
+			return f, printf.Errorf("schema: field '%s': unknown rule '%s'", name, rule)
 		}
 	}
 }

@@ -45,6 +45,11 @@ const kindNames = ['function', 'userdata', 'thread'];
 const list = (v) => (Array.isArray(v) ? v : []);
 const utf8 = new TextEncoder();
 
+// maintenance is the redo of what the engine commits when it opens or
+// reloads Memory (a new store's root, garbage collection): after a
+// conflict, the reload that follows does that work again by itself.
+const maintenance = () => {};
+
 /** Writes Lua's output to the console, a line at a time. */
 function consoleSink(log) {
   let pending = '';
@@ -247,7 +252,7 @@ export class LuaInstance extends EventTarget {
       compressionThreshold: opts.compression === false ? -1 : 0,
     }]);
     // An empty Lua table arrives as {}: only a list of warnings is an array.
-    const warnings = this.#run(() => go.reply(x.lw_open(go.putMessage(config))));
+    const warnings = this.#run(() => this.#transact(() => go.reply(x.lw_open(go.putMessage(config))), maintenance));
     this.warnings = Object.freeze(Array.isArray(warnings) ? warnings : []);
     for (const w of this.warnings) console.warn(`lua-wasm: ${w}`);
     if (store && typeof store.readCommit === 'function') this.#unsubscribe = store.subscribe((keys, version) => this.#remote(keys, version));
@@ -413,7 +418,10 @@ export class LuaInstance extends EventTarget {
 
   // #remote applies the commit of version v that another tab made: its
   // batch when it is the next after this tab's base, else the whole
-  // database. A tab with writes pending does nothing: its next write
+  // database (as after a conflict, with writing held meanwhile: a
+  // transaction run during the reload was computed on the Memory being
+  // replaced, so it runs again rather than being written over the newer
+  // commits). A tab with writes pending does nothing: its next write
   // conflicts, which reloads it and runs its transactions again.
   async #remote(keys, version) {
     const busy = () => this.#closed || this.#reloading || this.#persister.pending > 0;
@@ -424,10 +432,11 @@ export class LuaInstance extends EventTarget {
       if (ops && this.#store.version === version - 1) {
         const go = this.#go;
         const batch = formatBatch(ops);
-        this.#run(() => go.reply(go.x.lw_apply_remote(go.putMessage(batch))));
+        this.#run(() => this.#transact(() => go.reply(go.x.lw_apply_remote(go.putMessage(batch))), maintenance));
         this.#store.advance(version);
       } else {
-        await this.#reload();
+        await this.#persister.hold(() => this.#conflict([]));
+        return; // #conflict reported the change
       }
     } catch (e) {
       this.#emit(e instanceof StorageError ? 'storageerror' : 'warning', e instanceof StorageError ? e : { message: `applying another tab's changes failed: ${e.message}` });
@@ -436,25 +445,31 @@ export class LuaInstance extends EventTarget {
     this.#emit('remotechange', { keys: keys.length, version: this.#store.version });
   }
 
-  // #reload replaces Memory by the store's contents.
+  // #reload replaces Memory by the store's contents. It returns the
+  // batches committed while it read the store: they were computed on the
+  // Memory it replaced. (A maintenance commit of the reloaded Memory, such
+  // as a garbage collection, is queued after them, to be written as is.)
   async #reload() {
     this.#reloading = true;
     try {
       const records = await this.#store.load();
+      const outdated = this.#persister.takeQueued();
       const go = this.#go;
-      this.#run(() => go.reply(go.x.lw_reset(go.putMessage(formatBatch(records)))));
+      this.#run(() => this.#transact(() => go.reply(go.x.lw_reset(go.putMessage(formatBatch(records)))), maintenance));
+      return outdated;
     } finally {
       this.#reloading = false;
     }
   }
 
-  // #conflict runs after another tab's commit overtook the stale batches:
-  // Memory is reloaded and their transactions (and those committed while
-  // it reloaded) run again, each once, queueing new batches.
+  // #conflict runs after another tab's commit overtook the stale batches,
+  // with writing held: Memory is reloaded and their transactions (and
+  // those committed while it reloaded) run again, each once, queueing new
+  // batches.
   async #conflict(stale) {
-    await this.#reload();
+    const outdated = await this.#reload();
     const redos = new Set();
-    for (const batch of [...stale, ...this.#persister.takeQueued()]) redos.add(batch.redo);
+    for (const batch of [...stale, ...outdated]) redos.add(batch.redo);
     for (const redo of redos) {
       if (!redo) {
         this.#emit('conflict', { lost: true, message: 'a call of a Lua function held by JS was overtaken by another tab\'s commit and could not run again' });

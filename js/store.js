@@ -146,6 +146,22 @@ export class Persister {
     return this.#queue.splice(0);
   }
 
+  /**
+   * Runs task (async) once no write is in progress, and writes nothing
+   * until it ends: batches enqueued meanwhile wait, so task may take them
+   * (takeQueued) to run their transactions again, as onConflict does.
+   * Resolves to task's result.
+   */
+  async hold(task) {
+    while (this.#writing) await this.#writing;
+    const run = task();
+    this.#writing = run.then(() => {}, () => {}).finally(() => {
+      this.#writing = null;
+      if (this.#queue.length > 0) this.#kick();
+    });
+    return run;
+  }
+
   /** Queues a batch; redo, when given, runs its transaction again after a conflict. */
   enqueue(ops, redo = null) {
     // The ops may be views of a buffer the caller reuses.

@@ -31,31 +31,34 @@ import (
 // diffDriver is run by both interpreters: it returns run(src), and with
 // SERVE set it serves snippets on stdin.
 const diffDriver = `
-local function render(buf, ...)
+local function render(...)
   local n = select("#", ...)
-  buf[#buf + 1] = tostring(n) .. ":"
+  local out = {tostring(n), ":"}
   for i = 1, n do
     local v = select(i, ...)
     local ty = math.type(v) or type(v)
     if ty == "string" then
-      buf[#buf + 1] = " s" .. #v .. ":" .. v
+      out[#out + 1] = " s" .. #v .. ":" .. v
     elseif ty == "float" then
-      buf[#buf + 1] = " f" .. tostring(v) .. "/" .. string.format("%.17g", v)
+      out[#out + 1] = " f" .. tostring(v) .. "/" .. string.format("%.17g", v)
     elseif ty == "integer" or ty == "boolean" or ty == "nil" then
-      buf[#buf + 1] = " " .. ty .. ":" .. tostring(v)
+      out[#out + 1] = " " .. ty .. ":" .. tostring(v)
     else
-      buf[#buf + 1] = " " .. ty
+      out[#out + 1] = " " .. ty
     end
   end
-  buf[#buf + 1] = "\n"
+  return table.concat(out)
 end
+-- run returns one record per operation, each prefixed by its length and
+-- a newline (records hold any bytes).
 local function run(src)
   local buf = {}
-  local env = setmetatable({T = function(f, ...) render(buf, pcall(f, ...)) end}, {__index = _G})
+  local function record(r) buf[#buf + 1] = #r .. "\n" .. r end
+  local env = setmetatable({T = function(f, ...) record(render(pcall(f, ...))) end}, {__index = _G})
   local chunk, err = load(src, "=fuzz", "t", env)
   if not chunk then return "load: " .. err end
   local ok, e = pcall(chunk)
-  if not ok then buf[#buf + 1] = "error: " .. tostring(e) end
+  if not ok then record("error: " .. tostring(e)) end
   return table.concat(buf)
 end
 if SERVE then
@@ -206,19 +209,34 @@ func diffCheck(t *testing.T, src string) {
 	if err != nil {
 		t.Fatalf("lua5.4: %v\nsnippet:\n%s", err, src)
 	}
-	got, want = addresses.ReplaceAllString(got, "$1: ADDRESS"), addresses.ReplaceAllString(want, "$1: ADDRESS")
 	if got == want {
 		return
 	}
-	gotLines, wantLines := strings.Split(got, "\n"), strings.Split(want, "\n")
+	gotRecords, wantRecords := splitRecords(got), splitRecords(want)
 	srcLines := strings.Split(src, "\n")
-	for i := range max(len(gotLines), len(wantLines)) {
-		g, w := lineOf(gotLines, i), lineOf(wantLines, i)
+	for i := range max(len(gotRecords), len(wantRecords)) {
+		g, w := lineOf(gotRecords, i), lineOf(wantRecords, i)
+		g, w = addresses.ReplaceAllString(g, "$1: ADDRESS"), addresses.ReplaceAllString(w, "$1: ADDRESS")
 		if g == w || excused(t, lineOf(srcLines, i), g, w) {
 			continue
 		}
 		t.Fatalf("differs from lua5.4 at operation %d\n  code: %s\n  ours: %q\n  lua5.4: %q", i+1, lineOf(srcLines, i), g, w)
 	}
+}
+
+// splitRecords splits the driver's output into its records; a malformed
+// output is one record.
+func splitRecords(out string) []string {
+	var records []string
+	for rest := out; rest != ""; {
+		head, body, ok := strings.Cut(rest, "\n")
+		n, err := strconv.Atoi(head)
+		if !ok || err != nil || n > len(body) {
+			return []string{out}
+		}
+		records, rest = append(records, body[:n]), body[n:]
+	}
+	return records
 }
 
 // addresses matches what tostring prints for a table or function, with
@@ -254,6 +272,10 @@ var knownBugs = []struct {
 	{"float % and ^ with a NaN operand return a positive NaN where C's fmod and pow return the operand: 64 % (0/0) and 2 ^ (0/0) print nan, lua5.4 -nan (lua/arith.go)",
 		func(code, ours, ref string) bool {
 			return strings.ContainsAny(code, "%^") && strings.ReplaceAll(ref, "-nan", "nan") == ours
+		}},
+	{"(-inf) ^ y for a y that is not an integer gives -nan; lua5.4 gives inf for y > 0 and 0.0 for y < 0: (-1/0)^0.5 (lua/arith.go floatPow: its negative-base check must exclude -inf)",
+		func(code, ours, ref string) bool {
+			return strings.Contains(code, "^") && strings.Contains(ours, "nan") && (strings.Contains(ref, "inf") || strings.Contains(ref, "f0.0"))
 		}},
 	{"math.fmod with two bad arguments blames #1; lua5.4 blames #2, as gcc evaluates the two luaL_checknumber calls in fmod(...)'s arguments right to left: math.fmod(\"a\", \"b\") (lib/math.go)",
 		func(code, ours, ref string) bool {
@@ -427,6 +449,8 @@ func FuzzDiffFormat(f *testing.F) {
 		if len(format) > 64 || len(s) > 64 {
 			return
 		}
+		// %p prints addresses, which differ between the interpreters.
+		format = strings.ReplaceAll(format, "p", "s")
 		fm, li, lx, ls := luaString(format), luaInt(i), luaFloat(x), luaString(s)
 		src := strings.Join([]string{
 			fmt.Sprintf("T(string.format, %s, %s)", fm, li),

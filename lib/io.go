@@ -3,7 +3,6 @@ package lib
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unsafe"
 	"weak"
 
 	"github.com/luawasm/luawasm/lua"
@@ -744,7 +744,8 @@ func fileToString(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if st.closed {
 		return t.Ret(lua.String("file (closed)"))
 	}
-	return t.Ret(lua.String(fmt.Sprintf("file (%p)", st)))
+	// C Lua prints the FILE pointer (%p).
+	return t.Ret(lua.String("file (0x" + strconv.FormatUint(uint64(uintptr(unsafe.Pointer(st))), 16) + ")"))
 }
 
 // ---- writing ----

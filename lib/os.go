@@ -1,13 +1,13 @@
 package lib
 
 import (
-	"fmt"
 	"math"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -46,7 +46,7 @@ func checkOption(args []lua.Value, n int, def string, options []string) (int, er
 			return i, nil
 		}
 	}
-	return 0, lua.ArgError(n, fmt.Sprintf("invalid option '%s'", name))
+	return 0, lua.ArgError(n, printf.Sprintf("invalid option '%s'", name))
 }
 
 func osClock(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -108,7 +108,7 @@ func osExit(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 // the program's exit status.
 type ExitError struct{ Code int }
 
-func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+func (e *ExitError) Error() string { return printf.Sprintf("exit status %d", e.Code) }
 
 func osExecute(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if lua.Arg(args, 1).IsNil() {
@@ -271,7 +271,7 @@ func osDate(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		}
 		conv, ok := dateConversion(format[i+1:])
 		if !ok {
-			return nil, lua.ArgError(1, fmt.Sprintf("invalid conversion specifier '%s'", format[i:]))
+			return nil, lua.ArgError(1, printf.Sprintf("invalid conversion specifier '%s'", format[i:]))
 		}
 		out = b.strftime(out, conv)
 		i += 1 + len(conv)

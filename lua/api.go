@@ -1,8 +1,9 @@
 package lua
 
 import (
-	"fmt"
 	"unsafe"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // A GoFunc implements a Lua function in Go. args holds the call's arguments
@@ -98,7 +99,7 @@ func (e *Error) Error() string {
 	if e.Value.IsNil() {
 		return "nil"
 	}
-	return fmt.Sprintf("(error object is a %s value)", e.Value.TypeName())
+	return printf.Sprintf("(error object is a %s value)", e.Value.TypeName())
 }
 
 // runtimeError is a message raised by a Go function; the VM prefixes it with
@@ -110,7 +111,7 @@ func (e *runtimeError) Error() string { return e.msg }
 // Errorf returns an error whose message the VM prefixes with "chunk:line: "
 // of the Lua code that called the Go function.
 func Errorf(format string, args ...any) error {
-	return &runtimeError{fmt.Sprintf(format, args...)}
+	return &runtimeError{printf.Sprintf(format, args...)}
 }
 
 // argError is a bad-argument error; the VM formats it with the called
@@ -120,7 +121,7 @@ type argError struct {
 	msg string
 }
 
-func (e *argError) Error() string { return fmt.Sprintf("bad argument #%d (%s)", e.n, e.msg) }
+func (e *argError) Error() string { return printf.Sprintf("bad argument #%d (%s)", e.n, e.msg) }
 
 // ArgError returns the error "bad argument #n to 'f' (msg)" for the n-th
 // (1-based) argument.
@@ -135,7 +136,7 @@ type typeError struct {
 }
 
 func (e *typeError) Error() string {
-	return fmt.Sprintf("bad argument #%d (%s expected, got %s)", e.n, e.expected, e.got.TypeName())
+	return printf.Sprintf("bad argument #%d (%s expected, got %s)", e.n, e.expected, e.got.TypeName())
 }
 
 // TypeError returns "bad argument #n to 'f' (expected expected, got typename)".

@@ -1,9 +1,8 @@
 package lua
 
 import (
-	"fmt"
-
 	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // Names of values for error messages and tracebacks, found by symbolic
@@ -240,5 +239,5 @@ func formatVarInfo(kind, name string) string {
 	if kind == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (%s '%s')", kind, name)
+	return printf.Sprintf(" (%s '%s')", kind, name)
 }

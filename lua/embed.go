@@ -1,6 +1,6 @@
 package lua
 
-import "fmt"
+import "github.com/luawasm/luawasm/internal/printf"
 
 // The embedding API: what a Go program uses to run Lua code. Errors come
 // back as *Error values; a Lua error not caught inside Lua carries the
@@ -24,7 +24,7 @@ func (s *State) Call(fn Value, args ...Value) (res []Value, err error) {
 	defer func() {
 		s.lim.runs--
 		if r := recover(); r != nil {
-			res, err = nil, &Error{Value: String(fmt.Sprint("Go panic: ", r)), processed: true}
+			res, err = nil, &Error{Value: String(printf.Sprintf("Go panic: %v", r)), processed: true}
 			s.running = t
 			t.status = threadRunning
 			t.nny, t.nCcalls = nny, ncc

@@ -2,10 +2,10 @@ package lua
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/syntax"
 )
 
@@ -46,7 +46,7 @@ func (t *Thread) runtimeError(msg string) *Error {
 }
 
 func (t *Thread) runtimeErrorf(format string, args ...any) *Error {
-	return t.runtimeError(fmt.Sprintf(format, args...))
+	return t.runtimeError(printf.Sprintf(format, args...))
 }
 
 // typeError is "attempt to <op> a <type> value<varinfo>" for the value in
@@ -103,7 +103,7 @@ func (t *Thread) callError(v Value, reg int) *Error {
 // goPanic is a Go panic inside a Go function, turned into a Lua error.
 type goPanic struct{ v any }
 
-func (p *goPanic) Error() string { return fmt.Sprintf("Go panic: %v", p.v) }
+func (p *goPanic) Error() string { return printf.Sprintf("Go panic: %v", p.v) }
 
 // goError converts an error returned by the Go function running in t.ci
 // (still the current frame) into a Lua error, unprocessed unless it
@@ -150,7 +150,7 @@ func (t *Thread) argErrorMsg(n int, msg string) string {
 	if kind == "method" {
 		n--
 		if n == 0 {
-			return fmt.Sprintf("calling '%s' on bad self", name)
+			return printf.Sprintf("calling '%s' on bad self", name)
 		}
 	}
 	if kind == "" {
@@ -160,7 +160,7 @@ func (t *Thread) argErrorMsg(n int, msg string) string {
 			name = "?"
 		}
 	}
-	return fmt.Sprintf("bad argument #%d to '%s' (%s)", n, name, msg)
+	return printf.Sprintf("bad argument #%d to '%s' (%s)", n, name, msg)
 }
 
 // LoadedTable returns the table of loaded modules (package.loaded, kept in
@@ -306,7 +306,7 @@ func (t *Thread) traceback(co *Thread, level int) string {
 		level++
 		if limit2show == 0 {
 			n := last - level - tracebackLevels2 + 1
-			fmt.Fprintf(&b, "\n\t...\t(skipping %d levels)", n)
+			b.WriteString("\n\t...\t(skipping " + strconv.Itoa(n) + " levels)")
 			level += n
 			limit2show--
 			continue
@@ -315,9 +315,9 @@ func (t *Thread) traceback(co *Thread, level int) string {
 		if ci.lf != nil && ci.flags&ciGo == 0 {
 			src := ci.lf.proto.chunkID
 			if line := ci.currentLine(); line > 0 {
-				fmt.Fprintf(&b, "\n\t%s:%d: in ", src, line)
+				b.WriteString("\n\t" + src + ":" + strconv.Itoa(line) + ": in ")
 			} else {
-				fmt.Fprintf(&b, "\n\t%s: in ", src)
+				b.WriteString("\n\t" + src + ": in ")
 			}
 		} else {
 			b.WriteString("\n\t[C]: in ")
@@ -343,7 +343,7 @@ func (s *State) frameFuncName(ci *callInfo) string {
 		if p.LineDefined == 0 {
 			return "main chunk"
 		}
-		return fmt.Sprintf("function <%s:%d>", ci.lf.proto.chunkID, p.LineDefined)
+		return printf.Sprintf("function <%s:%d>", ci.lf.proto.chunkID, p.LineDefined)
 	}
 	return "?"
 }

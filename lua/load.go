@@ -1,10 +1,10 @@
 package lua
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/syntax"
 )
 
@@ -30,18 +30,18 @@ func (s *State) Load(src, chunkname, mode string) (Value, error) {
 func (s *State) load(src, chunkname, mode string) (f *LuaFunction, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, &Error{Value: String(fmt.Sprintf("%s: internal error while loading: %v", chunkID(chunkname), r)), processed: true}
+			f, err = nil, &Error{Value: String(printf.Sprintf("%s: internal error while loading: %v", chunkID(chunkname), r)), processed: true}
 		}
 	}()
 	var p *compile.Proto
 	if strings.HasPrefix(src, "\x1b") {
 		if !strings.Contains(mode, "b") {
-			return nil, loadError(fmt.Sprintf("attempt to load a binary chunk (mode is '%s')", mode))
+			return nil, loadError(printf.Sprintf("attempt to load a binary chunk (mode is '%s')", mode))
 		}
 		p, err = compile.Undump([]byte(src), chunkname)
 	} else {
 		if !strings.Contains(mode, "t") {
-			return nil, loadError(fmt.Sprintf("attempt to load a text chunk (mode is '%s')", mode))
+			return nil, loadError(printf.Sprintf("attempt to load a text chunk (mode is '%s')", mode))
 		}
 		var chunk *syntax.Chunk
 		chunk, err = syntax.Parse(chunkname, src)

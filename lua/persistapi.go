@@ -1,9 +1,8 @@
 package lua
 
 import (
-	"fmt"
-
 	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // Constructors and accessors for the persistence layer, which rebuilds
@@ -28,11 +27,11 @@ func (p *Prototype) Proto() *compile.Proto { return p.fp.src }
 // per upvalue of the prototype.
 func NewLuaFunction(p *Prototype, upvals []*UpVal) (*LuaFunction, error) {
 	if n := len(p.fp.src.Upvalues); n != len(upvals) {
-		return nil, fmt.Errorf("the function has %d upvalues, got %d cells", n, len(upvals))
+		return nil, printf.Errorf("the function has %d upvalues, got %d cells", n, len(upvals))
 	}
 	for i, u := range upvals {
 		if u == nil {
-			return nil, fmt.Errorf("upvalue %d has no cell", i+1)
+			return nil, printf.Errorf("upvalue %d has no cell", i+1)
 		}
 	}
 	return &LuaFunction{header: header{kindLuaFunction}, proto: p.fp, upvals: upvals}, nil

@@ -2,8 +2,9 @@ package lua
 
 import (
 	"errors"
-	"fmt"
 	"unsafe"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // Thread images: a coroutine that is not running, exported as plain data
@@ -148,7 +149,7 @@ func (co *Thread) SetImage(img *ThreadImage) error {
 		return errors.New("only a coroutine that is not running can take an image")
 	}
 	if err := checkImage(img); err != nil {
-		return fmt.Errorf("invalid coroutine image: %w", err)
+		return printf.Errorf("invalid coroutine image: %w", err)
 	}
 	co.restoreImage(img)
 	return nil
@@ -160,35 +161,35 @@ func (co *Thread) SetImage(img *ThreadImage) error {
 func checkImage(img *ThreadImage) error {
 	n := len(img.Stack)
 	if n < 1 || n > maxStack || img.Top < 1 || img.Top > n {
-		return fmt.Errorf("stack of %d slots with top %d", n, img.Top)
+		return printf.Errorf("stack of %d slots with top %d", n, img.Top)
 	}
 	for i, f := range img.Frames {
 		switch {
 		case f.FuncIdx < 1 || f.Base <= f.FuncIdx || f.Top < f.Base || f.Top > n:
-			return fmt.Errorf("frame %d: slots %d..%d outside the stack", i, f.FuncIdx, f.Top)
+			return printf.Errorf("frame %d: slots %d..%d outside the stack", i, f.FuncIdx, f.Top)
 		case f.NExtra < 0 || f.NResults < -1:
-			return fmt.Errorf("frame %d: bad counts", i)
+			return printf.Errorf("frame %d: bad counts", i)
 		case f.PcallDst < 0 || f.PcallDst >= n:
-			return fmt.Errorf("frame %d: bad protected-call slot", i)
+			return printf.Errorf("frame %d: bad protected-call slot", i)
 		case f.Flags&^(FrameGo|FrameProtected|FramePcallBody|FrameFinish|FrameTail|FrameCoBase|FrameYield) != 0:
-			return fmt.Errorf("frame %d: unknown flags %#x", i, f.Flags)
+			return printf.Errorf("frame %d: unknown flags %#x", i, f.Flags)
 		case (f.Flags&FrameCoBase != 0) != (i == 0):
-			return fmt.Errorf("frame %d: the coroutine's main function must be the first frame", i)
+			return printf.Errorf("frame %d: the coroutine's main function must be the first frame", i)
 		}
 		if f.Flags&FrameGo != 0 {
 			if f.Func.AsGoFunction() == nil {
-				return fmt.Errorf("frame %d: a Go frame without a Go function", i)
+				return printf.Errorf("frame %d: a Go frame without a Go function", i)
 			}
 			continue
 		}
 		lf := f.Func.AsLuaFunction()
 		if lf == nil {
-			return fmt.Errorf("frame %d: a Lua frame without a Lua function", i)
+			return printf.Errorf("frame %d: a Lua frame without a Lua function", i)
 		}
 		p := lf.proto
 		// A Lua frame below another is inside the instruction that called it.
 		if f.Top != f.Base+p.maxStack || f.PC < 0 || f.PC > len(p.code) || (i+1 < len(img.Frames) && f.PC == 0) {
-			return fmt.Errorf("frame %d: registers or program counter do not fit its function", i)
+			return printf.Errorf("frame %d: registers or program counter do not fit its function", i)
 		}
 	}
 	if nf := len(img.Frames); nf > 0 && (img.Dead || img.Frames[nf-1].Flags&FrameYield == 0) {
@@ -196,12 +197,12 @@ func checkImage(img *ThreadImage) error {
 	}
 	for i, c := range img.Open {
 		if c.Cell == nil || c.Slot < 1 || c.Slot >= n || (i > 0 && c.Slot <= img.Open[i-1].Slot) {
-			return fmt.Errorf("open upvalue %d: bad slot %d", i, c.Slot)
+			return printf.Errorf("open upvalue %d: bad slot %d", i, c.Slot)
 		}
 	}
 	for i, s := range img.TBC {
 		if s < 1 || s >= n || (i > 0 && s <= img.TBC[i-1]) {
-			return fmt.Errorf("to-be-closed variable %d: bad slot %d", i, s)
+			return printf.Errorf("to-be-closed variable %d: bad slot %d", i, s)
 		}
 	}
 	if img.NPCall < 0 {

@@ -897,7 +897,38 @@ newframe:
 						nargs = t.top - ra - 1
 					}
 					ci.pc = pc
-					if _, err = t.precallLua(ra, nargs, ins.C()-1, (*LuaFunction)(fn.p)); err != nil {
+					// The usual call, inline: fixed parameters, stack room,
+					// a cached frame and no hook (precallLua does the rest).
+					callee := (*LuaFunction)(fn.p)
+					p := callee.proto
+					if nci := ci.next; nci != nil && !p.isVararg && ra+1+nargs+p.maxStack <= len(t.stack) && t.hook == nil {
+						for i := nargs; i < p.numParams; i++ {
+							*regAt(base, ins.A()+1+i) = Nil
+						}
+						nci.lf = callee
+						nci.code = unsafe.Pointer(unsafe.SliceData(p.code))
+						nci.k = unsafe.Pointer(unsafe.SliceData(p.k))
+						nci.funcIdx = ra
+						nci.base = ra + 1
+						nci.top = ra + 1 + p.maxStack
+						nci.nresults = ins.C() - 1
+						nci.nextra = 0
+						nci.pc = 0
+						nci.flags = 0
+						t.ci = nci
+						if s.stepBudget--; s.stepBudget <= 0 {
+							if err = t.budgetCheck(); err != nil {
+								goto onError
+							}
+							return errRestart
+						}
+						ci, cl = nci, callee
+						code, k = ci.code, ci.k
+						base = unsafe.Add(base, uintptr(ins.A()+1)*valueSize)
+						pc = 0
+						continue
+					}
+					if _, err = t.precallLua(ra, nargs, ins.C()-1, callee); err != nil {
 						goto onError
 					}
 					if s.stepBudget--; s.stepBudget <= 0 {
@@ -946,7 +977,11 @@ newframe:
 					}
 					t.ci = ci.prev
 					t.postReturn(ci, ra, n)
-					continue newframe
+					// The caller is a Lua frame of this loop (no flags).
+					ci = ci.prev
+					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
+					base = unsafe.Pointer(&t.stack[ci.base])
+					continue
 				}
 			case dRETURN0:
 				if ci.flags&^ciTail == 0 {
@@ -959,7 +994,11 @@ newframe:
 							*regAt(dst, i) = Nil
 						}
 					}
-					continue newframe
+					// The caller is a Lua frame of this loop (no flags).
+					ci = ci.prev
+					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
+					base = unsafe.Pointer(&t.stack[ci.base])
+					continue
 				}
 			case dRETURN1:
 				if ci.flags&^ciTail == 0 {
@@ -974,7 +1013,11 @@ newframe:
 							*regAt(dst, i) = Nil
 						}
 					}
-					continue newframe
+					// The caller is a Lua frame of this loop (no flags).
+					ci = ci.prev
+					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
+					base = unsafe.Pointer(&t.stack[ci.base])
+					continue
 				}
 
 			case dFORLOOP:

@@ -28,28 +28,7 @@ func BenchmarkCommitOneChange(b *testing.B) {
 	for _, be := range backends {
 		for _, n := range []int{1_000, 100_000, 1_000_000} {
 			b.Run(fmt.Sprintf("%s/records=%d", be.name, n), func(b *testing.B) {
-				s := lua.NewState()
-				lib.OpenAll(s)
-				db, err := persist.Open(s, be.open(b), persist.Options{Encoder: store.DefaultEncoder})
-				if err != nil {
-					b.Fatal(err)
-				}
-				// Fill the collection in commits of 50,000 records, as an
-				// application would.
-				users := lua.NewTable(0, n)
-				db.Root().SetStr("users", users.Value())
-				for i := range n {
-					rec := lua.NewTable(0, 4)
-					rec.SetStr("name", lua.String(fmt.Sprintf("User %d", i)))
-					rec.SetStr("email", lua.String(fmt.Sprintf("user%d@example.com", i)))
-					rec.SetStr("score", lua.Int(int64(i%1000)))
-					users.SetStr(fmt.Sprintf("user_%d", i), rec.Value())
-					if (i+1)%50_000 == 0 || i == n-1 {
-						if _, err := db.Commit(); err != nil {
-							b.Fatal(err)
-						}
-					}
-				}
+				db, users := fillUsers(b, be.open(b), n)
 				i := 0
 				for b.Loop() {
 					i++
@@ -66,4 +45,52 @@ func BenchmarkCommitOneChange(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkOpen measures loading a Memory of n records into a new state.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("memstore/records=%d", n), func(b *testing.B) {
+			backend := memstore.New()
+			fillUsers(b, backend, n)
+			for b.Loop() {
+				s := lua.NewState()
+				lib.OpenAll(s)
+				db, err := persist.Open(s, backend, persist.Options{Encoder: store.DefaultEncoder})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := db.Root().GetStr("users").AsTable().Len(); got != 0 {
+					b.Fatalf("users has a border of %d", got)
+				}
+				db.Close()
+			}
+		})
+	}
+}
+
+// fillUsers opens a DB on backend and fills Memory.users with n records
+// of three fields, in commits of 50,000 records as an application would.
+func fillUsers(b *testing.B, backend store.Backend, n int) (*persist.DB, *lua.Table) {
+	s := lua.NewState()
+	lib.OpenAll(s)
+	db, err := persist.Open(s, backend, persist.Options{Encoder: store.DefaultEncoder})
+	if err != nil {
+		b.Fatal(err)
+	}
+	users := lua.NewTable(0, n)
+	db.Root().SetStr("users", users.Value())
+	for i := range n {
+		rec := lua.NewTable(0, 4)
+		rec.SetStr("name", lua.String(fmt.Sprintf("User %d", i)))
+		rec.SetStr("email", lua.String(fmt.Sprintf("user%d@example.com", i)))
+		rec.SetStr("score", lua.Int(int64(i%1000)))
+		users.SetStr(fmt.Sprintf("user_%d", i), rec.Value())
+		if (i+1)%50_000 == 0 || i == n-1 {
+			if _, err := db.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return db, users
 }

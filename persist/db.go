@@ -2,8 +2,8 @@ package persist
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/store"
 )
@@ -133,7 +133,7 @@ func (e *LoadError) Error() string {
 	if e.Path != "" {
 		where = e.Path + " (" + where + ")"
 	}
-	return fmt.Sprintf("persist: %s: %v", where, e.Err)
+	return printf.Sprintf("persist: %s: %v", where, e.Err)
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }

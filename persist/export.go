@@ -3,9 +3,9 @@ package persist
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/crc32"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/store"
 )
 
@@ -57,7 +57,7 @@ var ErrBadBackup = errors.New("persist: not a valid backup")
 // again after.
 func Import(b store.Backend, data []byte) error {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrBadBackup, fmt.Sprintf(format, args...))
+		return printf.Errorf("%w: %s", ErrBadBackup, printf.Sprintf(format, args...))
 	}
 	if len(data) < len(exportMagic)+2+4 || string(data[:len(exportMagic)]) != exportMagic {
 		return fail("missing header")

@@ -143,10 +143,10 @@ package persist
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/internal/sha256"
 	"github.com/luawasm/luawasm/lua"
 )
@@ -316,7 +316,7 @@ func (r *reader) uvarint() uint64 {
 func (r *reader) count(minSize int) int {
 	n := r.uvarint()
 	if r.err == nil && n > uint64(len(r.b)/max(minSize, 1)) {
-		r.fail(fmt.Errorf("count %d exceeds the payload", n))
+		r.fail(printf.Errorf("count %d exceeds the payload", n))
 		return 0
 	}
 	return int(n)
@@ -326,7 +326,7 @@ func (r *reader) count(minSize int) int {
 func (r *reader) int() int {
 	n := r.uvarint()
 	if n > math.MaxInt32 {
-		r.fail(fmt.Errorf("number %d out of range", n))
+		r.fail(printf.Errorf("number %d out of range", n))
 		return 0
 	}
 	return int(n)
@@ -367,7 +367,7 @@ func (r *reader) string() string {
 // end fails unless the whole payload was read.
 func (r *reader) end() error {
 	if r.err == nil && len(r.b) > 0 {
-		r.fail(fmt.Errorf("%d bytes left over", len(r.b)))
+		r.fail(printf.Errorf("%d bytes left over", len(r.b)))
 	}
 	return r.err
 }
@@ -402,7 +402,7 @@ func (r *reader) value() valueRef {
 	case tagRef:
 		id := r.uvarint()
 		if r.err == nil && (id>>3 == 0 || int(idKind(id)) >= len(headerPrefix) || idKind(id) == 0) {
-			r.fail(fmt.Errorf("bad object id %d", id))
+			r.fail(printf.Errorf("bad object id %d", id))
 		}
 		return valueRef{id: id}
 	case tagPermanent:
@@ -412,7 +412,7 @@ func (r *reader) value() valueRef {
 		}
 		return valueRef{perm: name}
 	default:
-		r.fail(fmt.Errorf("unknown value tag %d", tag))
+		r.fail(printf.Errorf("unknown value tag %d", tag))
 		return valueRef{}
 	}
 }
@@ -426,7 +426,7 @@ func describeKey(key []byte) string {
 	case keyMeta:
 		return "meta record"
 	case keyProto:
-		return fmt.Sprintf("prototype %x", key[1:])
+		return printf.Sprintf("prototype %x", key[1:])
 	case keyEntry:
 		if len(key) < 9 {
 			break
@@ -438,22 +438,22 @@ func describeKey(key []byte) string {
 		if r.end() == nil {
 			ks = k.String()
 		}
-		return fmt.Sprintf("table %d entry %s", id, ks)
+		return printf.Sprintf("table %d entry %s", id, ks)
 	case keyClosure, keyWrap, keyCell, keyTable, keyThread, keyUserdata:
 		if len(key) != 9 {
 			break
 		}
 		id := binary.BigEndian.Uint64(key[1:])
-		return fmt.Sprintf("%s %d", idKind(id), id)
+		return printf.Sprintf("%s %d", idKind(id), id)
 	}
-	return fmt.Sprintf("key %q", key)
+	return printf.Sprintf("key %q", key)
 }
 
 // String renders a decoded value for messages.
 func (v valueRef) String() string {
 	switch {
 	case v.id != 0:
-		return fmt.Sprintf("<%s %d>", idKind(v.id), v.id)
+		return printf.Sprintf("<%s %d>", idKind(v.id), v.id)
 	case v.perm != "":
 		return v.perm
 	}
@@ -462,7 +462,7 @@ func (v valueRef) String() string {
 	}
 	s, _ := v.v.ToStringCoerce()
 	if v.v.IsNil() || v.v.Type() == lua.TypeBoolean {
-		s = fmt.Sprint(v.v.Truthy())
+		s = strconv.FormatBool(v.v.Truthy())
 		if v.v.IsNil() {
 			s = "nil"
 		}

@@ -14,72 +14,34 @@ import (
 // not reach.
 func (l *loader) collect() error {
 	db := l.db
-	marked := make(map[any]bool) // objects without a Persistent mark (wraps, userdata)
-	var stack []any
-	push := func(obj any) {
-		if p := persistentOf(obj); p != nil {
-			if p.Aux&auxMark != 0 {
-				return
-			}
-			p.Aux |= auxMark
-		} else {
-			if marked[obj] {
-				return
-			}
-			marked[obj] = true
-		}
-		stack = append(stack, obj)
-	}
-	push(db.root.Value())
-	usedProtos := make(map[protoHash]bool)
-	for len(stack) > 0 {
-		obj := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if v, ok := obj.(lua.Value); ok {
-			if f := v.AsLuaFunction(); f != nil {
-				h, _ := db.protoHashes.get(f.Proto())
-				usedProtos[h] = true
-			}
-		}
-		children(obj, func(child any, _ step) bool {
-			if v, ok := child.(lua.Value); ok {
-				if _, perm := db.registry.Name(v); perm {
-					return true
-				}
-			}
-			push(child)
-			return true
-		})
-	}
+	m := marker{db: db, marked: make(map[any]bool), usedProtos: make(map[protoHash]bool)}
+	m.value(db.root.Value())
+	m.run()
 	var garbage []uint64
-	for id, v := range l.objs {
-		if p := persistentOf(v); p != nil {
+	l.objs.each(func(s *objSlot) {
+		var p *lua.Persistent
+		switch {
+		case s.cell != nil:
+			p = s.cell.Persistent()
+		case s.v.Type() == lua.TypeNil:
+			return // a record that failed to load
+		default:
+			p = persistentOf(s.v)
+		}
+		if p != nil {
 			if p.Aux&auxMark == 0 {
-				garbage = append(garbage, id)
+				garbage = append(garbage, s.id)
 			}
-		} else if !marked[v] {
-			garbage = append(garbage, id)
+			p.Aux &^= auxMark // clear the mark for the next walk
+		} else if !m.marked[s.v] {
+			garbage = append(garbage, s.id)
 		}
-	}
-	for id, u := range l.cells {
-		if u.Persistent().Aux&auxMark == 0 {
-			garbage = append(garbage, id)
-		}
-	}
+	})
 	var unusedProtos []protoHash
 	for h := range l.protoRaw {
-		if !usedProtos[h] {
+		if !m.usedProtos[h] {
 			unusedProtos = append(unusedProtos, h)
 		}
-	}
-	// Clear the marks for the next walk.
-	for _, v := range l.objs {
-		if p := persistentOf(v); p != nil {
-			p.Aux &^= auxMark
-		}
-	}
-	for _, u := range l.cells {
-		u.Persistent().Aux &^= auxMark
 	}
 	if len(garbage) == 0 && len(unusedProtos) == 0 {
 		return nil
@@ -88,8 +50,9 @@ func (l *loader) collect() error {
 	var key []byte
 	for _, id := range garbage {
 		b.Delete(appendHeaderKey(key[:0], id))
+		s := l.objs.get(id)
 		if idKind(id) == kindTable {
-			if p := persistentOf(l.objs[id]); p != nil && p.Aux&auxSpread != 0 {
+			if p := persistentOf(s.v); p != nil && p.Aux&auxSpread != 0 {
 				prefix := appendEntryPrefix(nil, id)
 				err := db.backend.Scan(prefix, func(k, _ []byte) error {
 					b.Delete(k)
@@ -100,14 +63,14 @@ func (l *loader) collect() error {
 				}
 			}
 		}
-		switch v := l.objs[id]; {
+		switch v := s.v; {
 		case v.AsGoFunction() != nil:
 			delete(db.wraps, v.AsGoFunction())
 		case v.AsUserdata() != nil:
 			delete(db.userdata, v.AsUserdata())
 		}
-		if u, ok := l.cells[id]; ok {
-			delete(db.openCells, u)
+		if s.cell != nil {
+			delete(db.openCells, s.cell)
 		}
 	}
 	for _, h := range unusedProtos {
@@ -116,6 +79,102 @@ func (l *loader) collect() error {
 	}
 	db.collected = b.Len()
 	return db.backend.Commit(&b)
+}
+
+// A marker marks the objects reachable from the values it is given:
+// persistent objects through the auxMark bit of their mark, wrap functions
+// and userdata in a set. Permanent values and objects that are not part of
+// the graph are not followed.
+type marker struct {
+	db         *DB
+	marked     map[any]bool
+	stack      []lua.Value
+	cells      []*lua.UpVal
+	usedProtos map[protoHash]bool
+}
+
+// value marks v and queues it, unless it is marked already.
+func (m *marker) value(v lua.Value) {
+	var p *lua.Persistent
+	switch v.Type() {
+	case lua.TypeTable:
+		p = v.AsTable().Persistent()
+	case lua.TypeFunction:
+		if f := v.AsLuaFunction(); f != nil {
+			p = f.Persistent()
+		} else if _, ok := m.db.wraps[v.AsGoFunction()]; !ok {
+			return
+		}
+	case lua.TypeThread:
+		p = v.AsThread().Persistent()
+	case lua.TypeUserdata:
+		if _, ok := m.db.userdata[v.AsUserdata()]; !ok {
+			return
+		}
+	default:
+		return
+	}
+	if p != nil {
+		if p.Journal() != m.db.journal || p.Aux&auxMark != 0 {
+			return
+		}
+		p.Aux |= auxMark
+	} else {
+		if v.AsGoFunction() == nil && v.AsUserdata() == nil || m.marked[v] {
+			return // an object outside the graph (a permanent), or marked
+		}
+		m.marked[v] = true
+	}
+	m.stack = append(m.stack, v)
+}
+
+func (m *marker) cell(u *lua.UpVal) {
+	p := u.Persistent()
+	if p == nil || p.Journal() != m.db.journal || p.Aux&auxMark != 0 {
+		return
+	}
+	p.Aux |= auxMark
+	m.cells = append(m.cells, u)
+}
+
+// run follows the queued objects until none is left. Tables, nearly
+// every object of a big graph, are walked directly; the rest through
+// children.
+func (m *marker) run() {
+	follow := func(child any, _ step) bool {
+		switch c := child.(type) {
+		case *lua.UpVal:
+			m.cell(c)
+		case lua.Value:
+			m.value(c)
+		}
+		return true
+	}
+	for len(m.stack) > 0 || len(m.cells) > 0 {
+		if n := len(m.cells); n > 0 {
+			u := m.cells[n-1]
+			m.cells = m.cells[:n-1]
+			m.value(u.Get())
+			continue
+		}
+		v := m.stack[len(m.stack)-1]
+		m.stack = m.stack[:len(m.stack)-1]
+		if t := v.AsTable(); t != nil {
+			if mt := t.Metatable(); mt != nil {
+				m.value(mt.Value())
+			}
+			for pos, k, val := t.Iter(0); pos != 0; pos, k, val = t.Iter(pos) {
+				m.value(k)
+				m.value(val)
+			}
+			continue
+		}
+		if f := v.AsLuaFunction(); f != nil {
+			h, _ := m.db.protoHashes.get(f.Proto())
+			m.usedProtos[h] = true
+		}
+		children(v, follow)
+	}
 }
 
 // persistentOf returns the Persistent mark of obj, or nil for objects that

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 
 	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/store"
 )
@@ -23,9 +23,7 @@ import (
 // A loader holds the state of one load.
 type loader struct {
 	db         *DB
-	objs       map[uint64]lua.Value
-	cells      map[uint64]*lua.UpVal
-	filled     map[uint64]bool // objects whose own record was read
+	objs       objects // the objects and cells by id
 	protoRaw   map[protoHash][]byte
 	protos     map[protoHash]*lua.Prototype
 	images     []pendingImage
@@ -36,6 +34,10 @@ type loader struct {
 	problems   []*LoadError
 	problemObj map[*LoadError]any // the object a problem concerns, for its path
 	protoUsed  map[protoHash]bool
+	// The table whose entries are being read (they come in a run).
+	entryID    uint64
+	entryTable *lua.Table
+	pairs      []lua.Value // a packed table's keys and values, decoded
 }
 
 // A pendingImage is a coroutine image whose values are resolved; it is
@@ -54,9 +56,6 @@ func (db *DB) load() error {
 	defer db.journal.SetPaused(false)
 	l := &loader{
 		db:         db,
-		objs:       make(map[uint64]lua.Value),
-		cells:      make(map[uint64]*lua.UpVal),
-		filled:     make(map[uint64]bool),
 		protoRaw:   make(map[protoHash][]byte),
 		protos:     make(map[protoHash]*lua.Prototype),
 		problemObj: make(map[*LoadError]any),
@@ -66,7 +65,7 @@ func (db *DB) load() error {
 		return err
 	}
 	for _, p := range l.images {
-		co := l.objs[p.id].AsThread()
+		co := l.objs.get(p.id).v.AsThread()
 		if err := co.SetImage(p.img); err != nil {
 			l.problem(p.key, co.Value(), err)
 			continue
@@ -83,9 +82,12 @@ func (db *DB) load() error {
 	if !l.metaSeen {
 		l.rootID = makeID(1, kindTable)
 	}
-	root := l.objs[l.rootID].AsTable()
+	var root *lua.Table
+	if s := l.objs.get(l.rootID); s != nil {
+		root = s.v.AsTable()
+	}
 	if root == nil {
-		return fmt.Errorf("persist: the store has no root table (%d records)", l.records)
+		return printf.Errorf("persist: the store has no root table (%d records)", l.records)
 	}
 	db.root = root
 	for h := range l.protoRaw {
@@ -153,7 +155,9 @@ func (l *loader) record(key, value []byte) error {
 		if len(key) == 9 && key[0] >= keyClosure && key[0] <= keyUserdata {
 			id := binary.BigEndian.Uint64(key[1:])
 			obj = l.shell(id)
-			l.filled[id] = true // reported here, not as missing
+			if s := l.objs.get(id); s != nil {
+				s.filled = true // reported here, not as missing
+			}
 		}
 		l.problem(key, obj, err)
 		return nil
@@ -177,7 +181,7 @@ func (l *loader) record(key, value []byte) error {
 	}
 	id := binary.BigEndian.Uint64(key[1:])
 	if k := idKind(id); id>>3 == 0 || int(k) >= len(headerPrefix) || headerPrefix[k] != key[0] {
-		l.problem(key, nil, fmt.Errorf("bad object id %d", id))
+		l.problem(key, nil, printf.Errorf("bad object id %d", id))
 		return nil
 	}
 	l.maxN = max(l.maxN, id>>3)
@@ -188,11 +192,12 @@ func (l *loader) record(key, value []byte) error {
 	case kindWrap:
 		co := l.resolve(valueRef{id: r.uvarint()}, key)
 		if err := r.end(); err != nil || co.AsThread() == nil {
-			l.problem(key, nil, fmt.Errorf("bad wrap function record: %v", err))
+			l.problem(key, nil, printf.Errorf("bad wrap function record: %v", err))
 			return nil
 		}
-		l.objs[id] = l.db.state.NewWrapFunction(co.AsThread()).Value()
-		l.db.wraps[l.objs[id].AsGoFunction()] = id
+		w := l.db.state.NewWrapFunction(co.AsThread())
+		l.objs.add(id, l.room()).v = w.Value()
+		l.db.wraps[w] = id
 	case kindCell:
 		l.cell(key, id, r)
 	case kindTable:
@@ -202,9 +207,13 @@ func (l *loader) record(key, value []byte) error {
 	case kindUserdata:
 		l.userdataRecord(key, id, r)
 	}
-	l.filled[id] = true
+	l.objs.add(id, l.room()).filled = true
 	return nil
 }
+
+// room is how far the dense part of the object index may grow: ids stay
+// close to the number of records.
+func (l *loader) room() uint64 { return 2*uint64(l.records) + 1<<16 }
 
 func (l *loader) meta(payload []byte) error {
 	r := &reader{b: payload}
@@ -212,15 +221,16 @@ func (l *loader) meta(payload []byte) error {
 	next := r.uvarint()
 	root := r.uvarint()
 	if r.err == nil && version > FormatVersion {
-		return fmt.Errorf("%w (format %d, this one reads %d)", errNewer, version, FormatVersion)
+		return printf.Errorf("%w (format %d, this one reads %d)", errNewer, version, FormatVersion)
 	}
 	if err := r.end(); err != nil || idKind(root) != kindTable {
-		l.problem(metaKey, nil, fmt.Errorf("bad meta record: %v", err))
+		l.problem(metaKey, nil, printf.Errorf("bad meta record: %v", err))
 		return nil
 	}
 	l.metaSeen = true
 	l.rootID = root
 	l.maxN = max(l.maxN, next)
+	l.objs.reserve(next + 1) // the ids given so far
 	return nil
 }
 
@@ -245,11 +255,11 @@ func (l *loader) prototype(h protoHash) (*lua.Prototype, error) {
 	}
 	raw, ok := l.protoRaw[h]
 	if !ok {
-		return nil, fmt.Errorf("missing prototype %x", h[:])
+		return nil, printf.Errorf("missing prototype %x", h[:])
 	}
 	cp, err := compile.Undump(raw, "=?")
 	if err != nil {
-		return nil, fmt.Errorf("prototype %x: %v", h[:], err)
+		return nil, printf.Errorf("prototype %x: %v", h[:], err)
 	}
 	p := l.db.state.NewPrototype(cp)
 	l.protos[h] = p
@@ -263,8 +273,8 @@ func (l *loader) shell(id uint64) any {
 	if idKind(id) == kindCell {
 		return l.cellShell(id)
 	}
-	if v, ok := l.objs[id]; ok {
-		return v
+	if s := l.objs.get(id); s != nil && s.v.Type() != lua.TypeNil {
+		return s.v
 	}
 	j := l.db.journal
 	var v lua.Value
@@ -285,18 +295,19 @@ func (l *loader) shell(id uint64) any {
 		return nil
 	}
 	l.maxN = max(l.maxN, id>>3)
-	l.objs[id] = v
+	l.objs.add(id, l.room()).v = v
 	return v
 }
 
 func (l *loader) cellShell(id uint64) *lua.UpVal {
-	if u, ok := l.cells[id]; ok {
-		return u
+	s := l.objs.add(id, l.room())
+	if s.cell != nil {
+		return s.cell
 	}
 	u := lua.NewUpVal(lua.Nil)
 	u.SetPersistent(l.db.journal.Mark(id))
 	l.maxN = max(l.maxN, id>>3)
-	l.cells[id] = u
+	s.cell = u
 	return u
 }
 
@@ -306,12 +317,12 @@ func (l *loader) resolve(v valueRef, key []byte) lua.Value {
 	switch {
 	case v.id != 0:
 		if idKind(v.id) == kindCell {
-			l.problem(key, nil, fmt.Errorf("an upvalue cell (%d) used as a value", v.id))
+			l.problem(key, nil, printf.Errorf("an upvalue cell (%d) used as a value", v.id))
 			return lua.Nil
 		}
 		obj := l.shell(v.id)
 		if obj == nil {
-			l.problem(key, nil, fmt.Errorf("refers to %s %d, which is missing", idKind(v.id), v.id))
+			l.problem(key, nil, printf.Errorf("refers to %s %d, which is missing", idKind(v.id), v.id))
 			return lua.Nil
 		}
 		return obj.(lua.Value)
@@ -341,7 +352,7 @@ func (l *loader) closure(key []byte, id uint64, r *reader) {
 	for i := range cells {
 		cid := r.uvarint()
 		if r.err == nil && (idKind(cid) != kindCell || cid>>3 == 0) {
-			r.fail(fmt.Errorf("upvalue %d: bad cell id %d", i+1, cid))
+			r.fail(printf.Errorf("upvalue %d: bad cell id %d", i+1, cid))
 		}
 		if r.err != nil {
 			break
@@ -357,7 +368,7 @@ func (l *loader) closure(key []byte, id uint64, r *reader) {
 		var f *lua.LuaFunction
 		if f, err = lua.NewLuaFunction(p, cells); err == nil {
 			f.SetPersistent(l.db.journal.Mark(id))
-			l.objs[id] = f.Value()
+			l.objs.add(id, l.room()).v = f.Value()
 			l.protoUsed[h] = true
 			return
 		}
@@ -373,7 +384,7 @@ func (l *loader) cell(key []byte, id uint64, r *reader) {
 	case 1:
 		// Open: the coroutine's image re-opens it on its stack.
 	default:
-		r.fail(fmt.Errorf("bad cell state %d", state))
+		r.fail(printf.Errorf("bad cell state %d", state))
 	}
 	if err := r.end(); err != nil {
 		l.problem(key, u, err)
@@ -381,32 +392,59 @@ func (l *loader) cell(key []byte, id uint64, r *reader) {
 }
 
 func (l *loader) table(key []byte, id uint64, r *reader) {
-	t := l.shell(id).(lua.Value).AsTable()
-	if mt := l.value(r, key); !mt.IsNil() {
-		if mt.AsTable() == nil {
-			r.fail(fmt.Errorf("metatable is a %s", mt.TypeName()))
-		} else {
-			t.SetMetatable(mt.AsTable())
-		}
-	}
-	switch layout := r.byte(); layout {
-	case 0:
-		n := r.count(2)
-		for range n {
+	mt := l.value(r, key)
+	// A packed table's entries are decoded first, so that a table met for
+	// the first time is made at its size (most are: a table's record comes
+	// before the entries that refer to it).
+	pairs := l.pairs[:0]
+	layout := r.byte()
+	if layout == 0 {
+		for range r.count(2) {
 			k := l.value(r, key)
 			v := l.value(r, key)
 			if r.err != nil {
 				break
 			}
-			if err := t.Set(k, v); err != nil {
-				l.problem(key, t.Value(), fmt.Errorf("entry with %v", err))
+			pairs = append(pairs, k, v)
+		}
+	}
+	var t *lua.Table
+	if s := l.objs.get(id); s != nil {
+		t = s.v.AsTable()
+	}
+	if t == nil {
+		narr := 0 // the keys 1..n of n entries go to the array part
+		for i := 0; i < len(pairs); i += 2 {
+			if k, ok := pairs[i].AsInt(); ok && k >= 1 && k <= int64(len(pairs)/2) {
+				narr++
+			}
+		}
+		t = lua.NewTable(narr, len(pairs)/2-narr)
+		t.SetPersistent(l.db.journal.Mark(id))
+		l.maxN = max(l.maxN, id>>3)
+		l.objs.add(id, l.room()).v = t.Value()
+	}
+	if !mt.IsNil() {
+		if mt.AsTable() == nil {
+			r.fail(printf.Errorf("metatable is a %s", mt.TypeName()))
+		} else {
+			t.SetMetatable(mt.AsTable())
+		}
+	}
+	switch layout {
+	case 0:
+		for i := 0; i < len(pairs); i += 2 {
+			if err := t.Set(pairs[i], pairs[i+1]); err != nil {
+				l.problem(key, t.Value(), printf.Errorf("entry with %v", err))
 			}
 		}
 	case 1:
 		t.Persistent().Aux |= auxSpread
 	default:
-		r.fail(fmt.Errorf("bad table layout %d", layout))
+		r.fail(printf.Errorf("bad table layout %d", layout))
 	}
+	clear(pairs)
+	l.pairs = pairs[:0]
 	if err := r.end(); err != nil {
 		l.problem(key, t.Value(), err)
 	}
@@ -419,14 +457,18 @@ func (l *loader) entry(key, payload []byte) {
 	}
 	id := binary.BigEndian.Uint64(key[1:9])
 	if idKind(id) != kindTable || id>>3 == 0 {
-		l.problem(key, nil, fmt.Errorf("entry of a %s", idKind(id)))
+		l.problem(key, nil, printf.Errorf("entry of a %s", idKind(id)))
 		return
 	}
-	t := l.shell(id).(lua.Value).AsTable()
+	t := l.entryTable
+	if id != l.entryID {
+		t = l.shell(id).(lua.Value).AsTable()
+		l.entryID, l.entryTable = id, t
+	}
 	kr := &reader{b: key[9:]}
 	k := l.value(kr, key)
 	if err := kr.end(); err != nil {
-		l.problem(key, t.Value(), fmt.Errorf("bad entry key: %v", err))
+		l.problem(key, t.Value(), printf.Errorf("bad entry key: %v", err))
 		return
 	}
 	r := &reader{b: payload}
@@ -467,7 +509,7 @@ func (l *loader) thread(key []byte, id uint64, r *reader) {
 		img.Open[i].Slot = r.int()
 		cid := r.uvarint()
 		if r.err == nil && idKind(cid) != kindCell {
-			r.fail(fmt.Errorf("open upvalue %d: bad cell id %d", i, cid))
+			r.fail(printf.Errorf("open upvalue %d: bad cell id %d", i, cid))
 		}
 		if r.err != nil {
 			break
@@ -484,7 +526,7 @@ func (l *loader) thread(key []byte, id uint64, r *reader) {
 		img.Death = &lua.Error{Value: l.value(r, key)}
 	}
 	if flags&^3 != 0 {
-		r.fail(fmt.Errorf("bad coroutine flags %#x", flags))
+		r.fail(printf.Errorf("bad coroutine flags %#x", flags))
 	}
 	if err := r.end(); err != nil {
 		l.problem(key, co, err)
@@ -509,12 +551,12 @@ func (l *loader) userdataRecord(key []byte, id uint64, r *reader) {
 	}
 	decode, ok := l.db.registry.decoders[typeName]
 	if !ok {
-		l.problem(key, uv, fmt.Errorf("no persist hook for userdata type %q", typeName))
+		l.problem(key, uv, printf.Errorf("no persist hook for userdata type %q", typeName))
 		return
 	}
 	d, err := decode(data)
 	if err != nil {
-		l.problem(key, uv, fmt.Errorf("userdata %q: %v", typeName, err))
+		l.problem(key, uv, printf.Errorf("userdata %q: %v", typeName, err))
 		return
 	}
 	u.Data = d
@@ -523,19 +565,21 @@ func (l *loader) userdataRecord(key []byte, id uint64, r *reader) {
 // checkShells reports the objects that were referred to but whose own
 // record never came, and makes such coroutines dead.
 func (l *loader) checkShells() {
-	for id, v := range l.objs {
-		if l.filled[id] || id == l.rootID && !l.metaSeen {
-			continue
+	l.objs.each(func(s *objSlot) {
+		if s.filled || s.id == l.rootID && !l.metaSeen {
+			return
 		}
-		key := appendHeaderKey(nil, id)
-		if co := v.AsThread(); co != nil {
+		key := appendHeaderKey(nil, s.id)
+		if s.cell != nil {
+			l.problem(key, s.cell, errors.New("missing record"))
+			return
+		}
+		if s.v.Type() == lua.TypeNil {
+			return // a record that failed to load, reported already
+		}
+		if co := s.v.AsThread(); co != nil {
 			co.SetImage(&lua.ThreadImage{Dead: true, Stack: []lua.Value{lua.Nil}, Top: 1})
 		}
-		l.problem(key, v, errors.New("missing record"))
-	}
-	for id, u := range l.cells {
-		if !l.filled[id] {
-			l.problem(appendHeaderKey(nil, id), u, errors.New("missing record"))
-		}
-	}
+		l.problem(key, s.v, errors.New("missing record"))
+	})
 }

@@ -1,9 +1,9 @@
 package persist
 
 import (
-	"fmt"
 	"slices"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -95,16 +95,16 @@ func (r *Registry) add(name string, v lua.Value) {
 // Names and values must be unique.
 func (r *Registry) Register(name string, v lua.Value) error {
 	if name == "" {
-		return fmt.Errorf("persist: empty permanent name")
+		return printf.Errorf("persist: empty permanent name")
 	}
 	if !permanentKind(v) {
-		return fmt.Errorf("persist: a %s cannot be a permanent value", v.TypeName())
+		return printf.Errorf("persist: a %s cannot be a permanent value", v.TypeName())
 	}
 	if old, ok := r.names[v]; ok {
-		return fmt.Errorf("persist: the value is registered as %q already", old)
+		return printf.Errorf("persist: the value is registered as %q already", old)
 	}
 	if cur, ok := r.values[name]; ok && cur != r.stubs[name] {
-		return fmt.Errorf("persist: the name %q is registered already", name)
+		return printf.Errorf("persist: the name %q is registered already", name)
 	}
 	r.names[v] = name
 	r.values[name] = v

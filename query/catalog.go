@@ -2,11 +2,11 @@ package query
 
 import (
 	"cmp"
-	"fmt"
 	"iter"
 	"slices"
 	"sort"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -33,13 +33,13 @@ func NewCatalog() *Catalog {
 // contents. Creating an index that exists returns it.
 func (c *Catalog) CreateIndex(collection *lua.Table, name, field string, kind Kind) (*Index, error) {
 	if collection == nil {
-		return nil, fmt.Errorf("cannot index collection '%s': it is not a table", name)
+		return nil, printf.Errorf("cannot index collection '%s': it is not a table", name)
 	}
 	if kind == "" {
 		kind = KindBTree
 	}
 	if kind != KindBTree && kind != KindHash && kind != KindSuffix {
-		return nil, fmt.Errorf("unknown index kind '%s' (expected btree, hash or suffix)", kind)
+		return nil, printf.Errorf("unknown index kind '%s' (expected btree, hash or suffix)", kind)
 	}
 	p, err := parsePath(field)
 	if err != nil {
@@ -70,9 +70,9 @@ func (c *Catalog) DropIndex(collection *lua.Table, field string, kind Kind) erro
 	})
 	if len(kept) == len(ixs) {
 		if kind == "" {
-			return fmt.Errorf("no index on field '%s'", field)
+			return printf.Errorf("no index on field '%s'", field)
 		}
-		return fmt.Errorf("no %s index on field '%s'", kind, field)
+		return printf.Errorf("no %s index on field '%s'", kind, field)
 	}
 	if len(kept) == 0 {
 		delete(c.colls, collection)

@@ -1,11 +1,11 @@
 package query
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -68,7 +68,7 @@ type cond struct {
 // compileCond checks c and prepares it for matching.
 func compileCond(c Cond) (*cond, error) {
 	if c.Field == "" {
-		return nil, fmt.Errorf("query condition needs a field")
+		return nil, printf.Errorf("query condition needs a field")
 	}
 	p, err := parsePath(c.Field)
 	if err != nil {
@@ -82,43 +82,43 @@ func compileCond(c Cond) (*cond, error) {
 	v := c.Value
 	switch op {
 	case "":
-		return nil, fmt.Errorf("query condition on '%s' needs an operator", c.Field)
+		return nil, printf.Errorf("query condition on '%s' needs an operator", c.Field)
 	case OpEq, OpNe:
 		if cc.cls = classOf(v); cc.cls == classNone {
-			return nil, fmt.Errorf("operator '%s' expects a number, string or boolean, got %s", op, describe(v))
+			return nil, printf.Errorf("operator '%s' expects a number, string or boolean, got %s", op, describe(v))
 		}
 		cc.val = v
 	case OpLt, OpLe, OpGt, OpGe:
 		if cc.cls = classOf(v); cc.cls != classNumber && cc.cls != classString {
-			return nil, fmt.Errorf("operator '%s' expects a number or a string, got %s", op, describe(v))
+			return nil, printf.Errorf("operator '%s' expects a number or a string, got %s", op, describe(v))
 		}
 		cc.val = v
 	case OpBetween:
 		t := v.AsTable()
 		if t == nil || t.Len() != 2 {
-			return nil, fmt.Errorf("operator 'between' expects a list {lo, hi} of two numbers or two strings, got %s", describeList(v))
+			return nil, printf.Errorf("operator 'between' expects a list {lo, hi} of two numbers or two strings, got %s", describeList(v))
 		}
 		cc.lo, cc.hi = t.GetInt(1), t.GetInt(2)
 		cc.cls = classOf(cc.lo)
 		if (cc.cls != classNumber && cc.cls != classString) || classOf(cc.hi) != cc.cls {
-			return nil, fmt.Errorf("operator 'between' expects a list {lo, hi} of two numbers or two strings, got {%s, %s}", describe(cc.lo), describe(cc.hi))
+			return nil, printf.Errorf("operator 'between' expects a list {lo, hi} of two numbers or two strings, got {%s, %s}", describe(cc.lo), describe(cc.hi))
 		}
 	case OpStartsWith, OpEndsWith, OpContains:
 		s, ok := v.AsString()
 		if !ok {
-			return nil, fmt.Errorf("operator '%s' expects a string, got %s", op, describe(v))
+			return nil, printf.Errorf("operator '%s' expects a string, got %s", op, describe(v))
 		}
 		cc.cls, cc.str = classString, s
 	case OpIn:
 		t := v.AsTable()
 		if t == nil {
-			return nil, fmt.Errorf("operator 'in' expects a list of numbers, strings or booleans, got %s", describe(v))
+			return nil, printf.Errorf("operator 'in' expects a list of numbers, strings or booleans, got %s", describe(v))
 		}
 		n := t.Len()
 		for i := int64(1); i <= n; i++ {
 			e := t.GetInt(i)
 			if classOf(e) == classNone {
-				return nil, fmt.Errorf("operator 'in' expects a list of numbers, strings or booleans, got %s at position %d", describe(e), i)
+				return nil, printf.Errorf("operator 'in' expects a list of numbers, strings or booleans, got %s at position %d", describe(e), i)
 			}
 			if _, dup := cc.set.get(e); !dup {
 				cc.set.set(e, struct{}{})
@@ -127,7 +127,7 @@ func compileCond(c Cond) (*cond, error) {
 		}
 		sort.Slice(cc.vals, func(i, j int) bool { return compareValues(cc.vals[i], cc.vals[j]) < 0 })
 	default:
-		return nil, fmt.Errorf("unknown operator '%s' (expected one of %s)", c.Op, opList())
+		return nil, printf.Errorf("unknown operator '%s' (expected one of %s)", c.Op, opList())
 	}
 	return cc, nil
 }
@@ -151,7 +151,7 @@ func describe(v lua.Value) string {
 // describeList describes a value that should have been a 2-element list.
 func describeList(v lua.Value) string {
 	if t := v.AsTable(); t != nil {
-		return fmt.Sprintf("a list of %d values", t.Len())
+		return printf.Sprintf("a list of %d values", t.Len())
 	}
 	return describe(v)
 }
@@ -205,17 +205,17 @@ func (c *cond) matchValue(v lua.Value) bool {
 func (c *cond) String() string {
 	switch c.op {
 	case OpBetween:
-		return fmt.Sprintf("%s between [%s, %s]", c.field, formatValue(c.lo), formatValue(c.hi))
+		return printf.Sprintf("%s between [%s, %s]", c.field, formatValue(c.lo), formatValue(c.hi))
 	case OpStartsWith, OpEndsWith, OpContains:
-		return fmt.Sprintf("%s %s %s", c.field, c.op, strconv.Quote(c.str))
+		return printf.Sprintf("%s %s %s", c.field, c.op, strconv.Quote(c.str))
 	case OpIn:
 		parts := make([]string, len(c.vals))
 		for i, v := range c.vals {
 			parts[i] = formatValue(v)
 		}
-		return fmt.Sprintf("%s in {%s}", c.field, strings.Join(parts, ", "))
+		return printf.Sprintf("%s in {%s}", c.field, strings.Join(parts, ", "))
 	}
-	return fmt.Sprintf("%s %s %s", c.field, c.op, formatValue(c.val))
+	return printf.Sprintf("%s %s %s", c.field, c.op, formatValue(c.val))
 }
 
 // formatValue writes a field value as Lua source would: numbers as

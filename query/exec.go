@@ -1,9 +1,9 @@
 package query
 
 import (
-	"fmt"
 	"math"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -11,12 +11,13 @@ import (
 // they help. Reads are raw (no metamethods) and nothing is written.
 func (cat *Catalog) Query(collection *lua.Table, spec Spec) (*Result, error) {
 	if collection == nil {
-		return nil, fmt.Errorf("cannot query: the collection is not a table")
+		return nil, printf.Errorf("cannot query: the collection is not a table")
 	}
 	r, err := compileSpec(spec)
 	if err != nil {
 		return nil, err
 	}
+	r.learnKeys(collection)
 	p := cat.plan(collection, r)
 	x := &run{coll: collection, r: r, p: p, res: &Result{Plan: p.explain(r, cat.indexes(collection))}}
 	switch {

@@ -1,8 +1,7 @@
 package query
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -29,7 +28,7 @@ type IndexDef struct {
 }
 
 func (d IndexDef) String() string {
-	return fmt.Sprintf("%s index on %s.%s", d.Kind, d.Collection, d.Field)
+	return printf.Sprintf("%s index on %s.%s", d.Kind, d.Collection, d.Field)
 }
 
 // An Index holds, for the records of one collection whose field holds a
@@ -82,13 +81,21 @@ func newIndex(def IndexDef, p path) *Index {
 // build indexes every record of coll. A B-tree sorts all its entries at
 // once, which is several times faster than inserting them one by one.
 func (ix *Index) build(coll *lua.Table) {
+	for _, rec := range records(coll) {
+		ix.path.learnKeys(rec)
+		break
+	}
 	if ix.def.Kind == KindHash {
 		for k, rec := range records(coll) {
 			ix.insert(k, ix.stored(ix.path.lookup(rec)))
 		}
 		return
 	}
-	var entries []entry
+	n := 0 // entries of coll: room for every entry, allocated once
+	for pos, _, _ := coll.Iter(0); pos != 0; pos, _, _ = coll.Iter(pos) {
+		n++
+	}
+	entries := make([]entry, 0, n)
 	for k, rec := range records(coll) {
 		if v := ix.stored(ix.path.lookup(rec)); !v.IsNil() {
 			entries = append(entries, entry{v, k})

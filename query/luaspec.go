@@ -1,8 +1,7 @@
 package query
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -29,7 +28,7 @@ func SpecFromTable(t *lua.Table) (Spec, error) {
 			s.Field, err = stringOption(name, v)
 		case "op", "operator":
 			if s.Op != "" {
-				return fmt.Errorf("query spec gives both op and operator")
+				return printf.Errorf("query spec gives both op and operator")
 			}
 			var op string
 			op, err = stringOption(name, v)
@@ -47,13 +46,13 @@ func SpecFromTable(t *lua.Table) (Spec, error) {
 		case "count":
 			b, ok := v.AsBool()
 			if !ok {
-				return fmt.Errorf("query option 'count' must be a boolean, got %s", v.TypeName())
+				return printf.Errorf("query option 'count' must be a boolean, got %s", v.TypeName())
 			}
 			s.Count = b
 		case "sort":
 			s.Sort, err = sortOption(v)
 		default:
-			return fmt.Errorf("unknown query option '%s'", name)
+			return printf.Errorf("unknown query option '%s'", name)
 		}
 		return err
 	})
@@ -70,7 +69,7 @@ func eachOption(t *lua.Table, what string, fn func(name string, v lua.Value) err
 		}
 		name, isStr := key.AsString()
 		if !isStr {
-			return fmt.Errorf("%s names must be strings, got %s", what, key.TypeName())
+			return printf.Errorf("%s names must be strings, got %s", what, key.TypeName())
 		}
 		if err := fn(name, v); err != nil {
 			return err
@@ -82,7 +81,7 @@ func eachOption(t *lua.Table, what string, fn func(name string, v lua.Value) err
 func stringOption(name string, v lua.Value) (string, error) {
 	s, ok := v.AsString()
 	if !ok {
-		return "", fmt.Errorf("query option '%s' must be a string, got %s", name, v.TypeName())
+		return "", printf.Errorf("query option '%s' must be a string, got %s", name, v.TypeName())
 	}
 	return s, nil
 }
@@ -92,22 +91,22 @@ func intOption(name string, v lua.Value) (int, error) {
 		if i, ok := v.ToInteger(); ok && int64(int(i)) == i {
 			return int(i), nil
 		}
-		return 0, fmt.Errorf("query option '%s' must be an integer, got %s", name, formatValue(v))
+		return 0, printf.Errorf("query option '%s' must be an integer, got %s", name, formatValue(v))
 	}
-	return 0, fmt.Errorf("query option '%s' must be an integer, got %s", name, v.TypeName())
+	return 0, printf.Errorf("query option '%s' must be an integer, got %s", name, v.TypeName())
 }
 
 // sortOption reads "asc", "desc", {field = f, order = o} or {f, o}.
 func sortOption(v lua.Value) (Sort, error) {
 	if s, ok := v.AsString(); ok {
 		if s != "asc" && s != "desc" {
-			return Sort{}, fmt.Errorf("sort order must be 'asc' or 'desc', got '%s'", s)
+			return Sort{}, printf.Errorf("sort order must be 'asc' or 'desc', got '%s'", s)
 		}
 		return Sort{Order: s}, nil
 	}
 	t := v.AsTable()
 	if t == nil {
-		return Sort{}, fmt.Errorf("query option 'sort' must be 'asc', 'desc' or {field, order}, got %s", v.TypeName())
+		return Sort{}, printf.Errorf("query option 'sort' must be 'asc', 'desc' or {field, order}, got %s", v.TypeName())
 	}
 	var s Sort
 	var err error
@@ -129,7 +128,7 @@ func sortOption(v lua.Value) (Sort, error) {
 			case "order":
 				s.Order, err = stringOption("sort.order", v)
 			default:
-				return fmt.Errorf("unknown sort option '%s'", name)
+				return printf.Errorf("unknown sort option '%s'", name)
 			}
 			return err
 		})
@@ -138,7 +137,7 @@ func sortOption(v lua.Value) (Sort, error) {
 		}
 	}
 	if s.Field == "" {
-		return Sort{}, fmt.Errorf("query option 'sort' needs a field")
+		return Sort{}, printf.Errorf("query option 'sort' needs a field")
 	}
 	return s, nil
 }
@@ -147,7 +146,7 @@ func sortOption(v lua.Value) (Sort, error) {
 func condsOption(name string, v lua.Value) ([]Cond, error) {
 	t := v.AsTable()
 	if t == nil {
-		return nil, fmt.Errorf("query option '%s' must be a list of conditions, got %s", name, v.TypeName())
+		return nil, printf.Errorf("query option '%s' must be a list of conditions, got %s", name, v.TypeName())
 	}
 	if t.Len() == 0 && !t.GetStr("field").IsNil() {
 		c, err := condFromTable(name, t)
@@ -158,9 +157,9 @@ func condsOption(name string, v lua.Value) ([]Cond, error) {
 	for i := int64(1); i <= n; i++ {
 		ct := t.GetInt(i).AsTable()
 		if ct == nil {
-			return nil, fmt.Errorf("query option '%s': condition %d must be a table, got %s", name, i, t.GetInt(i).TypeName())
+			return nil, printf.Errorf("query option '%s': condition %d must be a table, got %s", name, i, t.GetInt(i).TypeName())
 		}
-		c, err := condFromTable(fmt.Sprintf("%s[%d]", name, i), ct)
+		c, err := condFromTable(printf.Sprintf("%s[%d]", name, i), ct)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +177,7 @@ func condFromTable(where string, t *lua.Table) (Cond, error) {
 			c.Field, err = stringOption(where+".field", v)
 		case "op", "operator":
 			if c.Op != "" {
-				return fmt.Errorf("query condition %s gives both op and operator", where)
+				return printf.Errorf("query condition %s gives both op and operator", where)
 			}
 			var op string
 			op, err = stringOption(where+"."+name, v)
@@ -186,7 +185,7 @@ func condFromTable(where string, t *lua.Table) (Cond, error) {
 		case "value":
 			c.Value = v
 		default:
-			return fmt.Errorf("unknown option '%s' in query condition %s", name, where)
+			return printf.Errorf("unknown option '%s' in query condition %s", name, where)
 		}
 		return err
 	})

@@ -1,9 +1,9 @@
 package query
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -14,13 +14,13 @@ type path []lua.Value
 
 func parsePath(field string) (path, error) {
 	if field == "" {
-		return nil, fmt.Errorf("field name is empty")
+		return nil, printf.Errorf("field name is empty")
 	}
 	segs := strings.Split(field, ".")
 	p := make(path, len(segs))
 	for i, s := range segs {
 		if s == "" {
-			return nil, fmt.Errorf("invalid field path '%s' (empty segment)", field)
+			return nil, printf.Errorf("invalid field path '%s' (empty segment)", field)
 		}
 		p[i] = lua.String(s)
 	}
@@ -39,4 +39,26 @@ func (p path) lookup(rec *lua.Table) lua.Value {
 		v = t.Get(seg)
 	}
 	return v
+}
+
+// learnKeys makes each segment of p the very string object rec stores as
+// that key (the same contents), when rec has it. Records made by one Lua
+// chunk share their field-name strings (the chunk's constants), and a
+// table finds a key by identity before comparing hashes and bytes: after
+// learning from one record, a lookup in the others costs no string
+// comparison, which is a third of a scan otherwise.
+func (p path) learnKeys(rec *lua.Table) {
+	for i, seg := range p {
+		if rec == nil {
+			return
+		}
+		want, _ := seg.AsString()
+		for pos, k, _ := rec.Iter(0); pos != 0; pos, k, _ = rec.Iter(pos) {
+			if s, ok := k.AsString(); ok && s == want {
+				p[i] = k
+				break
+			}
+		}
+		rec = rec.Get(p[i]).AsTable()
+	}
 }

@@ -1,10 +1,10 @@
 package query
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -333,7 +333,7 @@ func (p *plan) explain(r *request, ixs []*Index) string {
 	case r.count:
 		b.WriteString("; count")
 	case !p.ordered && r.sortField != "":
-		fmt.Fprintf(&b, "; sort by %s", r.sortField)
+		b.WriteString("; sort by " + r.sortField)
 		if r.desc {
 			b.WriteString(" desc")
 		}
@@ -381,13 +381,13 @@ func (a *access) explain(r *request, ixs []*Index) string {
 	var s string
 	switch {
 	case a.ix.def.Kind == KindSuffix:
-		s = fmt.Sprintf("suffix lookup on %s %q", a.c.field, a.c.str)
+		s = printf.Sprintf("suffix lookup on %s %q", a.c.field, a.c.str)
 	case a.kind == accOrder:
 		s = "btree order on " + a.ix.def.Field
 	case a.c.op == OpEq || a.c.op == OpIn:
 		s = "btree lookup on " + a.c.field + valueCount(a.c)
 	case a.c.op == OpStartsWith:
-		s = fmt.Sprintf("btree prefix on %s %q", a.c.field, a.c.str)
+		s = printf.Sprintf("btree prefix on %s %q", a.c.field, a.c.str)
 	default:
 		s = "btree range on " + a.c.field + " " + rangeText(a.c)
 	}
@@ -399,7 +399,7 @@ func (a *access) explain(r *request, ixs []*Index) string {
 
 func valueCount(c *cond) string {
 	if c.op == OpIn {
-		return fmt.Sprintf(" (%d values)", len(c.vals))
+		return printf.Sprintf(" (%d values)", len(c.vals))
 	}
 	return ""
 }

@@ -1,8 +1,7 @@
 package query
 
 import (
-	"fmt"
-
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 )
 
@@ -70,13 +69,13 @@ type request struct {
 func compileSpec(s Spec) (*request, error) {
 	r := &request{limit: s.Limit, offset: s.Offset, count: s.Count}
 	if s.Limit < 0 {
-		return nil, fmt.Errorf("limit must not be negative, got %d", s.Limit)
+		return nil, printf.Errorf("limit must not be negative, got %d", s.Limit)
 	}
 	if s.Limit == 0 {
 		r.limit = DefaultLimit
 	}
 	if s.Offset < 0 {
-		return nil, fmt.Errorf("offset must not be negative, got %d", s.Offset)
+		return nil, printf.Errorf("offset must not be negative, got %d", s.Offset)
 	}
 	if s.Field != "" || s.Op != "" || !s.Value.IsNil() {
 		c, err := compileCond(Cond{s.Field, s.Op, s.Value})
@@ -104,12 +103,12 @@ func compileSpec(s Spec) (*request, error) {
 	case "desc":
 		r.desc = true
 	default:
-		return nil, fmt.Errorf("sort order must be 'asc' or 'desc', got '%s'", s.Sort.Order)
+		return nil, printf.Errorf("sort order must be 'asc' or 'desc', got '%s'", s.Sort.Order)
 	}
 	r.sortField = s.Sort.Field
 	if r.sortField == "" && s.Sort.Order != "" {
 		if s.Field == "" {
-			return nil, fmt.Errorf("sort '%s' needs a field: the query has no main field", s.Sort.Order)
+			return nil, printf.Errorf("sort '%s' needs a field: the query has no main field", s.Sort.Order)
 		}
 		r.sortField = s.Field
 	}
@@ -125,6 +124,23 @@ func compileSpec(s Spec) (*request, error) {
 
 // matches reports whether rec satisfies the conditions in all (but skip)
 // and, unless anyDone, one of the conditions in any.
+// learnKeys prepares r's field paths for the records of coll (see
+// path.learnKeys), learning from its first record.
+func (r *request) learnKeys(coll *lua.Table) {
+	for pos, _, v := coll.Iter(0); pos != 0; pos, _, v = coll.Iter(pos) {
+		if rec := v.AsTable(); rec != nil {
+			for _, c := range r.all {
+				c.path.learnKeys(rec)
+			}
+			for _, c := range r.any {
+				c.path.learnKeys(rec)
+			}
+			r.sortPath.learnKeys(rec)
+			return
+		}
+	}
+}
+
 func (r *request) matches(rec *lua.Table, skip *cond, anyDone bool) bool {
 	for _, c := range r.all {
 		if c != skip && !c.match(rec) {

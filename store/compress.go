@@ -2,10 +2,11 @@ package store
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 
 	"github.com/golang/snappy"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // A Codec says how a record's payload encodes its value. The numbers are
@@ -25,7 +26,7 @@ func (c Codec) String() string {
 	case CodecSnappy:
 		return "snappy"
 	}
-	return fmt.Sprintf("codec(%d)", byte(c))
+	return printf.Sprintf("codec(%d)", byte(c))
 }
 
 // An Encoder frames values into records (see AppendRecord), compressing
@@ -49,7 +50,7 @@ const maxSnappyExpansion = 22
 // appends nothing, when compression saves less than an eighth of payload.
 func (c Codec) appendCompressed(dst, payload []byte) ([]byte, bool) {
 	if c != CodecSnappy {
-		panic(fmt.Sprintf("store: Encoder with unknown codec %v", c))
+		panic(printf.Sprintf("store: Encoder with unknown codec %v", c))
 	}
 	bound := snappy.MaxEncodedLen(len(payload))
 	if bound < 0 {
@@ -77,7 +78,7 @@ func (c Codec) decompress(payload []byte) ([]byte, error) {
 		return nil, err
 	}
 	if n > maxSnappyExpansion*len(payload) {
-		return nil, fmt.Errorf("declares %d bytes, impossible from %d", n, len(payload))
+		return nil, printf.Errorf("declares %d bytes, impossible from %d", n, len(payload))
 	}
 	return snappy.Decode(nil, payload)
 }

@@ -37,8 +37,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/crc32"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // RecordVersion is the record format version this package writes.
@@ -84,7 +85,7 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	return fmt.Sprintf("store: record %q: %s", e.Key, e.Detail)
+	return printf.Sprintf("store: record %q: %s", e.Key, e.Detail)
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
@@ -120,7 +121,7 @@ func DecodeRecord(key, rec []byte) ([]byte, error) {
 	fail := func(err error, format string, args ...any) ([]byte, error) {
 		// The key is copied: a backend's may be valid only during a Scan
 		// callback, and the error may be reported after it.
-		return nil, &RecordError{Key: bytes.Clone(key), Err: err, Detail: fmt.Sprintf(format, args...)}
+		return nil, &RecordError{Key: bytes.Clone(key), Err: err, Detail: printf.Sprintf(format, args...)}
 	}
 	if len(rec) < minRecordSize {
 		return fail(ErrTruncated, "truncated: %d bytes, shorter than any record", len(rec))

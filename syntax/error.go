@@ -1,6 +1,6 @@
 package syntax
 
-import "fmt"
+import "github.com/luawasm/luawasm/internal/printf"
 
 // An Error is a lexical or syntax error. Its text is the reference
 // implementation's: "chunkid:line: message near 'token'".
@@ -18,5 +18,5 @@ func (e *Error) Error() string {
 	if e.Line == 0 {
 		return e.Msg
 	}
-	return fmt.Sprintf("%s:%d: %s", e.Chunk, e.Line, e.Msg)
+	return printf.Sprintf("%s:%d: %s", e.Chunk, e.Line, e.Msg)
 }

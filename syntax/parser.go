@@ -11,9 +11,10 @@
 package syntax
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // maxCCalls is the reference's LUAI_MAXCCALLS. The reference counts the
@@ -219,7 +220,7 @@ func (p *parser) checkMatch(what, who token, where int) {
 	if where == p.sc.line {
 		p.errorExpected(what)
 	}
-	p.syntaxError(fmt.Sprintf("%v expected (to close %v at line %d)", what, who, where))
+	p.syntaxError(printf.Sprintf("%v expected (to close %v at line %d)", what, who, where))
 }
 
 // checkName reads a name.

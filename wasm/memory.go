@@ -4,10 +4,10 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/luawasm/luawasm/engine"
+	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
 )
@@ -97,7 +97,7 @@ func lwBatch(n int32) int32 {
 		for i := range ops {
 			t := list.GetInt(int64(i + 1)).AsTable()
 			if t == nil {
-				return lua.Nil, fmt.Errorf("batchTableOperations: operation %d is not an object", i+1)
+				return lua.Nil, printf.Errorf("batchTableOperations: operation %d is not an object", i+1)
 			}
 			op := engine.Op{Type: str(t.GetStr("type")), Collection: str(t.GetStr("table")), Key: t.GetStr("key"), Value: t.GetStr("value")}
 			if q := t.GetStr("query").AsTable(); q != nil {
@@ -196,7 +196,7 @@ func (b *bridge) query(args []lua.Value) (query.Spec, *query.Result, error) {
 	}
 	spec, err := query.SpecFromTable(t)
 	if err != nil {
-		return spec, nil, fmt.Errorf("queryTable: %w", err)
+		return spec, nil, printf.Errorf("queryTable: %w", err)
 	}
 	res, err := b.engine.Query(str(args[0]), spec)
 	return spec, res, err
@@ -212,7 +212,7 @@ func lwSetSchema(n int32) int32 {
 		}
 		s, err := engine.SchemaFromTable(t)
 		if err != nil {
-			return lua.Nil, fmt.Errorf("setSchema: %w", err)
+			return lua.Nil, printf.Errorf("setSchema: %w", err)
 		}
 		return lua.Nil, b.engine.SetSchema(str(args[0]), s)
 	})

@@ -1,19 +1,21 @@
 // Package printf formats messages the way fmt does, for the verbs and
 // argument types the engine's messages use, without fmt.
 //
-// fmt formats any value through reflection, which keeps reflect and its
-// type data in every binary that calls it: about 300 KB of the
-// WebAssembly module, which is downloaded and compiled on every page load.
-// This package knows a closed set of types instead.
+// fmt can print any value (structs, maps, pointers), which keeps all of
+// reflect's printing machinery in every binary that calls it: about 300
+// KB of the WebAssembly module, which is downloaded and compiled on every
+// page load. This package prints the basic kinds only.
 //
 // Verbs: %s and %v (strings, byte slices, errors, Stringers, booleans,
-// integers, floats as %v prints them, nil), %d (integers), %q (strings,
+// integers, floats as %v prints them, nil for %v), %d (integers), %q (strings,
 // byte slices, as strconv.Quote), %x (integers, strings and byte slices;
 // %#x adds 0x), %c (runes), %w (Errorf's wrapped error, printed as %v) and
-// %%. Anything else prints as fmt prints a bad verb: %!v(...).
+// %%; no widths or precisions. Anything else prints as fmt prints a bad
+// verb, without the argument's type: %!d(BADTYPE).
 package printf
 
 import (
+	"reflect"
 	"strconv"
 	"unicode/utf8"
 )
@@ -112,38 +114,36 @@ func appendArg(dst []byte, verb rune, sharp bool, arg any) []byte {
 	if verb == 'w' {
 		verb = 'v'
 	}
-	if n, signed, ok := integer(arg); ok {
-		switch verb {
-		case 'd', 'v':
-			if signed {
-				return strconv.AppendInt(dst, int64(n), 10)
-			}
-			return strconv.AppendUint(dst, n, 10)
-		case 'x':
-			if sharp {
-				dst = append(dst, "0x"...)
-			}
-			if signed && int64(n) < 0 {
-				return strconv.AppendInt(dst, int64(n), 16)
-			}
-			return strconv.AppendUint(dst, n, 16)
-		case 'c':
-			return utf8.AppendRune(dst, rune(n))
+	// As in fmt, a String or Error method wins over the value's kind
+	// except for %d and %c.
+	if verb != 'd' && verb != 'c' {
+		switch a := arg.(type) {
+		case error:
+			return appendText(dst, verb, sharp, a.Error())
+		case interface{ String() string }:
+			return appendText(dst, verb, sharp, a.String())
 		}
-		return badVerb(dst, verb)
 	}
-	var s string
-	switch a := arg.(type) {
+	switch a := basic(arg).(type) {
 	case string:
-		s = a
+		return appendText(dst, verb, sharp, a)
 	case []byte:
-		s = string(a)
-	case error:
-		s = a.Error()
-	case interface{ String() string }:
-		s = a.String()
+		if verb == 'v' { // as a list of numbers, like other slices
+			dst = append(dst, '[')
+			for i, b := range a {
+				if i > 0 {
+					dst = append(dst, ' ')
+				}
+				dst = strconv.AppendUint(dst, uint64(b), 10)
+			}
+			return append(dst, ']')
+		}
+		return appendText(dst, verb, sharp, string(a))
 	case bool:
-		s = strconv.FormatBool(a)
+		if verb != 'v' && verb != 's' {
+			return badVerb(dst, verb)
+		}
+		return strconv.AppendBool(dst, a)
 	case float64:
 		if verb != 'v' {
 			return badVerb(dst, verb)
@@ -154,14 +154,42 @@ func appendArg(dst []byte, verb rune, sharp bool, arg any) []byte {
 			return badVerb(dst, verb)
 		}
 		return strconv.AppendFloat(dst, float64(a), 'g', -1, 32)
-	case nil:
-		if verb != 'v' && verb != 's' {
-			return badVerb(dst, verb)
+	case int64:
+		switch verb {
+		case 'd', 'v':
+			return strconv.AppendInt(dst, a, 10)
+		case 'x':
+			if sharp {
+				dst = append(dst, "0x"...)
+			}
+			return strconv.AppendInt(dst, a, 16)
+		case 'c':
+			return utf8.AppendRune(dst, rune(a))
 		}
-		return append(dst, "<nil>"...)
-	default:
-		return badVerb(dst, verb)
+	case uint64:
+		switch verb {
+		case 'd', 'v':
+			return strconv.AppendUint(dst, a, 10)
+		case 'x':
+			if sharp {
+				dst = append(dst, "0x"...)
+			}
+			return strconv.AppendUint(dst, a, 16)
+		case 'c':
+			return utf8.AppendRune(dst, rune(a))
+		}
+	case nil:
+		if verb == 'v' {
+			return append(dst, "<nil>"...)
+		}
+		dst = append(dst, '%', '!')
+		dst = utf8.AppendRune(dst, verb)
+		return append(dst, "(<nil>)"...)
 	}
+	return badVerb(dst, verb)
+}
+
+func appendText(dst []byte, verb rune, sharp bool, s string) []byte {
 	switch verb {
 	case 's', 'v':
 		return append(dst, s...)
@@ -180,34 +208,47 @@ func appendArg(dst []byte, verb rune, sharp bool, arg any) []byte {
 	return badVerb(dst, verb)
 }
 
-// integer returns arg's value if it is of an integer type, with whether
-// that type is signed.
-func integer(arg any) (n uint64, signed, ok bool) {
+// basic returns arg as a string, []byte, bool, float32, float64, int64,
+// uint64 or nil when its kind is one of those (named types included),
+// and arg itself otherwise. Only the named types need reflection, and
+// only its Kind and basic accessors, which link little of it.
+func basic(arg any) any {
 	switch a := arg.(type) {
+	case nil, string, []byte, bool, float32, float64, int64, uint64:
+		return a
 	case int:
-		return uint64(a), true, true
+		return int64(a)
 	case int8:
-		return uint64(a), true, true
+		return int64(a)
 	case int16:
-		return uint64(a), true, true
+		return int64(a)
 	case int32:
-		return uint64(a), true, true
-	case int64:
-		return uint64(a), true, true
+		return int64(a)
 	case uint:
-		return uint64(a), false, true
+		return uint64(a)
 	case uint8:
-		return uint64(a), false, true
+		return uint64(a)
 	case uint16:
-		return uint64(a), false, true
+		return uint64(a)
 	case uint32:
-		return uint64(a), false, true
-	case uint64:
-		return a, false, true
+		return uint64(a)
 	case uintptr:
-		return uint64(a), false, true
+		return uint64(a)
 	}
-	return 0, false, false
+	v := reflect.ValueOf(arg)
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint()
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	}
+	return arg
 }
 
 // badVerb is fmt's text for a verb that does not suit its argument, less

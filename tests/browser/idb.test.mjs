@@ -1,4 +1,4 @@
-// The IndexedDB store in Chromium: atomic commits, reload, several tabs,
+// The IndexedDB store in each engine: atomic commits, reload, several tabs,
 // quota and foreign data. It imports js/idb.js directly (served at /js/).
 
 import { after, before, test } from 'node:test';
@@ -66,8 +66,7 @@ test('another tab hears which keys changed and reads their values', async () => 
 test('a full quota fails with a StorageError and the batch can be written later', async () => {
   const context = await browser.newContext();
   const page = await idbPage(context);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 64 * 1024 });
+  await page.setStorageQuota(64 * 1024);
   const r = await page.evaluate(async () => {
     const store = new idb.IndexedDBStore('t-quota');
     const p = new idb.Persister(store);
@@ -84,7 +83,7 @@ test('a full quota fails with a StorageError and the batch can be written later'
   assert.equal(r.error.code, 'quota');
   assert.match(r.error.message, /quota/);
   assert.equal(r.pending, 1);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+  await page.setStorageQuota(undefined);
   const after = await page.evaluate(async () => {
     const store = new idb.IndexedDBStore('t-quota');
     const p = new idb.Persister(store);

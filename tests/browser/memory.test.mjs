@@ -1,4 +1,4 @@
-// Persistent Memory through the package in Chromium: reloads restore
+// Persistent Memory through the package in each engine: reloads restore
 // closures and coroutines, failed runs roll back, several tabs share one
 // database, storage failures are reported with nothing lost, damaged
 // records are reported and the rest loads, backups round-trip.
@@ -167,10 +167,9 @@ test('two tabs incrementing one counter: every increment counts', async () => {
 
 test('a full quota is reported and nothing is lost', async () => {
   const context = await browser.newContext();
-  // Chromium applies the override to storage opened after it.
+  // The quota applies to storage opened after it is set.
   const page = await openFixture(context, server.url);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 64 * 1024 });
+  await page.setStorageQuota(64 * 1024);
   await start(page, { dbName: 'quota' });
   const r = await page.evaluate(async () => {
     // Random bytes: compression cannot shrink them under the quota.
@@ -188,7 +187,7 @@ test('a full quota is reported and nothing is lost', async () => {
   assert.equal(r.event.detail.code, 'quota');
   assert.match(r.event.detail.message, /quota/);
   assert.equal(r.inMemory, 512 * 1024 + 1);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+  await page.setStorageQuota(undefined);
   await page.evaluate(() => lua.flush());
   await reload(page, { dbName: 'quota' });
   assert.equal(await page.evaluate(() => lua.eval('return #Memory.big')), 512 * 1024 + 1);
@@ -197,10 +196,8 @@ test('a full quota is reported and nothing is lost', async () => {
 
 test('without IndexedDB, init says what to do, and persistence "memory" runs', async () => {
   const context = await browser.newContext();
-  await context.addInitScript(() => {
-    Object.defineProperty(window, 'indexedDB', { get: () => { throw new DOMException('denied', 'SecurityError'); } });
-  });
-  const page = await openFixture(context, server.url);
+  // As some private modes do: touching indexedDB throws.
+  const page = await openFixture(context, server.url, '?indexeddb=denied');
   const r = await page.evaluate(async () => {
     let error;
     try {

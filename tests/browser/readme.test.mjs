@@ -1,11 +1,11 @@
-// The README's examples (section "Examples"), run verbatim in Chromium: the
-// CDN page as written (unpkg served from dist/), the npm module through an
+// The README's examples (section "Examples"), run verbatim in each engine:
+// the CDN page as written (the test server stands in for unpkg.com), the npm module through an
 // import map, and the rest with `lua` bound to an instance of the page,
 // reloading the page where the README says "after page reload".
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openFixture, openPage, readmeExamples, routeUnpkg, startServer } from './harness.mjs';
+import { launch, openFixture, openPage, readmeExamples, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -58,12 +58,11 @@ test('README lists the examples the tests run', () => {
 
 test('Quick Start: the CDN page as written, and fibonacci after a reload', async () => {
   const context = await browser.newContext();
-  await routeUnpkg(context);
-  await context.route(`${server.url}/quickstart.html`, (route) => route.fulfill({ body: examples.cdn, contentType: 'text/html' }));
+  server.page('/quickstart.html', examples.cdn);
   const page = await openPage(context, `${server.url}/quickstart.html`);
   await page.waitForFunction(() => window.LuaWASM !== undefined);
   const logged = () => page.logs.filter((l) => l.startsWith('Result:') || l.startsWith('Fibonacci'));
-  await waitFor(() => logged().length === 2);
+  await page.until(() => logged().length === 2);
   assert.deepEqual(logged(), ['Result: 4', 'Fibonacci(10): 55']);
   assert.deepEqual(page.errors, []);
 
@@ -181,10 +180,3 @@ async function fixtureAgain(page) {
   return page;
 }
 
-async function waitFor(cond, ms = 20000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

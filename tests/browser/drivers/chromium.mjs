@@ -1,0 +1,82 @@
+// Chromium (Debian's chromium) through playwright-core.
+
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { Page } from './page.mjs';
+
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const args = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage',
+];
+
+export function version() {
+  return execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+/** Launches Chromium; https goes through proxy ("host:port"), loopback does not. */
+export async function launch({ proxy }) {
+  const browser = await chromium.launch({ executablePath, args, proxy: { server: `http://${proxy}`, bypass: '127.0.0.1,localhost' } });
+  return {
+    async newContext({ viewport } = {}) {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true, ...(viewport && { viewport }) });
+      return {
+        newPage: async () => new ChromiumPage(context, await context.newPage()),
+        close: () => context.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+class ChromiumPage extends Page {
+  constructor(context, page) {
+    super();
+    this.context = context;
+    this.page = page;
+    page.on('console', (m) => this.consoleMessage(m.text()));
+    page.on('pageerror', (e) => this.pageError(e.message));
+  }
+
+  run(source) {
+    return this.page.evaluate(source);
+  }
+
+  async goto(url) {
+    await this.page.goto(url);
+  }
+
+  async reload({ waitUntil = 'load' } = {}) {
+    await this.page.reload({ waitUntil });
+  }
+
+  close() {
+    return this.page.close();
+  }
+
+  click(selector) {
+    return this.page.click(selector);
+  }
+
+  press(keys) {
+    return this.page.keyboard.press(keys);
+  }
+
+  type(text) {
+    return this.page.keyboard.type(text);
+  }
+
+  async screenshot({ path }) {
+    await this.page.screenshot({ path });
+  }
+
+  // DevTools overrides the quota of the page's origin; Chromium applies it
+  // to storage opened afterwards.
+  async setStorageQuota(bytes) {
+    const cdp = await this.context.newCDPSession(this.page);
+    const origin = new URL(this.page.url()).origin;
+    await cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
+    await cdp.detach();
+  }
+}
