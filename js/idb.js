@@ -113,9 +113,13 @@ export class IndexedDBStore {
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => {
         const e = req.error;
+        // Firefox refuses to create a database in a full origin: that is
+        // the quota, not a missing IndexedDB.
         reject(e && e.name === 'VersionError'
           ? new StorageError('blocked', `the database "${this.#name}" was created by a newer version of this library`, e)
-          : new StorageError('unavailable', `IndexedDB cannot be opened: ${(e && e.message) || 'unknown error'}`, e));
+          : e && e.name === 'QuotaExceededError'
+            ? storageError(e, `opening the database "${this.#name}"`)
+            : new StorageError('unavailable', `IndexedDB cannot be opened: ${(e && e.message) || 'unknown error'}`, e));
       };
       req.onblocked = () => {
         reject(new StorageError('blocked', `opening the database "${this.#name}" is blocked: another tab keeps an older version of it open; close or reload the other tabs`));
@@ -274,9 +278,18 @@ export class IndexedDBStore {
       let next;
       let conflict = false;
       tx.oncomplete = () => resolve(next);
-      tx.onabort = () => reject(conflict
-        ? new StorageError('conflict', 'another tab committed first: Memory is reloaded and the transaction runs again')
-        : storageError(tx.error, 'writing to the database'));
+      tx.onabort = () => {
+        // Firefox refuses every later write of a connection that exceeded
+        // the quota (InvalidStateError), even once there is room: the next
+        // attempt opens a new one.
+        if (tx.error && tx.error.name === 'QuotaExceededError' && this.#db === db) {
+          db.close();
+          this.#db = null;
+        }
+        reject(conflict
+          ? new StorageError('conflict', 'another tab committed first: Memory is reloaded and the transaction runs again')
+          : storageError(tx.error, 'writing to the database'));
+      };
       const log = tx.objectStore(LOG);
       const cursor = log.openCursor(null, 'prev');
       cursor.onsuccess = () => {

@@ -130,6 +130,7 @@ export class LuaInstance extends EventTarget {
   #closing = null;
   #redo = null; // runs the transaction in progress again (see Persister)
   #reloading = false;
+  #announced = 0; // the last version another tab announced
 
   /** @internal Use LuaWASM.init(). */
   constructor(host, out, err) {
@@ -424,6 +425,7 @@ export class LuaInstance extends EventTarget {
   // commits). A tab with writes pending does nothing: its next write
   // conflicts, which reloads it and runs its transactions again.
   async #remote(keys, version) {
+    this.#announced = Math.max(this.#announced, version);
     const busy = () => this.#closed || this.#reloading || this.#persister.pending > 0;
     if (busy() || version <= this.#store.version) return;
     try {
@@ -482,6 +484,11 @@ export class LuaInstance extends EventTarget {
       }
     }
     this.#emit('remotechange', { version: this.#store.version });
+    // A commit announced while the store was read is not in Memory: with
+    // no write of this tab to detect it, catch up now.
+    if (this.#announced > this.#store.version && this.#persister.pending === 0) {
+      queueMicrotask(() => this.#remote([], this.#announced));
+    }
   }
 
   #emit(type, detail) {

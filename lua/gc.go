@@ -24,7 +24,11 @@ import (
 //     with collectable weak parts out of them, keeping only weak pointers,
 //     runs the Go collector, and puts back the entries whose weak parts
 //     survived. Between full collections weak entries act as strong ones,
-//     and a weak key is kept alive by its own value (no ephemerons).
+//     and a weak key is kept alive by its own value (no ephemerons). A
+//     persistent weak table logs the entries it loses in its journal.
+//
+// Tables whose metatable is set by the host (Table.SetMetatable, as a
+// persistent graph's loader does) are registered by TrackMetatable.
 
 // gcCheckInterval is how many back-jumps, calls and ticks pass between
 // safe points.
@@ -79,6 +83,25 @@ func (s *State) markForFinalization(t *Table) {
 		g.queued++
 		g.mu.Unlock()
 	})
+}
+
+// TrackMetatable registers t with the collector as setmetatable does for
+// t's current metatable: for finalization when it has a __gc field, as a
+// weak table when it has __mode. Table.SetMetatable registers nothing; a
+// host that builds tables with it (a loader restoring a persistent graph)
+// calls TrackMetatable once per table, after the metatable's fields are
+// in place.
+func (s *State) TrackMetatable(t *Table) {
+	mt := t.meta
+	if mt == nil {
+		return
+	}
+	if fastTM(mt, tmGC).p != nil {
+		s.markForFinalization(t)
+	}
+	if fastTM(mt, tmMode).p != nil {
+		s.markWeak(t)
+	}
 }
 
 // awaitFinalizers waits (briefly) until the Go finalizers of the marked
@@ -154,6 +177,7 @@ type weakEntry struct {
 	node     bool
 	key, val Value
 	wk, wv   weak.Pointer[header]
+	keyID    uint64 // a persistent table's weak key's persistent id, for the journal
 }
 
 // collectable reports whether v is an object a weak table can lose
@@ -176,6 +200,9 @@ func (s *State) detachWeak() []weakEntry {
 	var out []weakEntry
 	take := func(e weakEntry, wk, wv bool) weakEntry {
 		if wk && collectable(e.key) {
+			if tp, kp := e.tb.pers, persistentOf(e.key); tp != nil && kp != nil && kp.journal == tp.journal {
+				e.keyID = kp.ID
+			}
 			e.wk, e.key = weak.Make((*header)(e.key.p)), Value{n: e.key.n}
 		}
 		if wv && collectable(e.val) {
@@ -218,13 +245,17 @@ func (s *State) detachWeak() []weakEntry {
 	return out
 }
 
-// reattachWeak puts back the detached entries whose weak parts survived.
+// reattachWeak puts back the detached entries whose weak parts survived,
+// and logs the others' loss in the journal of a persistent table.
 func reattachWeak(entries []weakEntry) {
 	for _, e := range entries {
 		k, v := e.key, e.val
 		if e.wk != (weak.Pointer[header]{}) {
 			p := e.wk.Value()
 			if p == nil {
+				if e.tb.pers != nil {
+					e.tb.pers.journal.logLost(e.tb, Nil, e.keyID)
+				}
 				continue
 			}
 			k.p = unsafe.Pointer(p)
@@ -232,6 +263,9 @@ func reattachWeak(entries []weakEntry) {
 		if e.wv != (weak.Pointer[header]{}) {
 			p := e.wv.Value()
 			if p == nil {
+				if e.tb.pers != nil {
+					e.tb.pers.journal.logLost(e.tb, k, 0)
+				}
 				continue
 			}
 			v.p = unsafe.Pointer(p)

@@ -19,6 +19,12 @@ import "unsafe"
 // UpVal.Set, debug.setupvalue), debug.upvaluejoin, and the resumption or
 // closing of a coroutine, which snapshots the whole thread (its stack is
 // written by register moves that no per-write hook could see).
+//
+// A persistent weak table that loses an entry in a collection logs the
+// loss too (ChangeLost), so that the store forgets the entry at the next
+// commit instead of bringing it back at the next load. A loss is a fact,
+// not a write of the transaction: Rollback keeps it for the next commit,
+// since the collected object cannot be restored.
 
 // A Persistent marks an object as part of a persistent object graph.
 type Persistent struct {
@@ -71,6 +77,10 @@ const (
 	ChangeCell                      // Cell's value changed; Old is its previous value
 	ChangeUpvalue                   // Closure's upvalue Index now uses another cell; OldCell is the previous one
 	ChangeThread                    // Thread was resumed or closed; Image is its state before
+	// ChangeLost: weak Table lost an entry to the garbage collector. Key
+	// is its key, or nil when the key itself was collected: KeyID is then
+	// the key object's persistent id (0 if it had none in this journal).
+	ChangeLost
 )
 
 // A Change is one logged write: the first one to an entry in the current
@@ -87,6 +97,7 @@ type Change struct {
 	OldCell *UpVal
 	Thread  *Thread
 	Image   *ThreadImage
+	KeyID   uint64
 }
 
 // changeKey identifies an entry for deduplication: strings by content, so
@@ -130,9 +141,11 @@ func (j *Journal) Detach() {
 }
 
 // Rollback undoes every logged change, newest first, and resets the
-// journal: the objects are as they were when the transaction began.
+// journal: the objects are as they were when the transaction began, but
+// for the entries weak tables lost, which stay logged (ChangeLost).
 func (j *Journal) Rollback() {
 	j.paused = true
+	var lost []Change
 	for i := len(j.changes) - 1; i >= 0; i-- {
 		c := &j.changes[i]
 		switch c.Kind {
@@ -147,10 +160,15 @@ func (j *Journal) Rollback() {
 			c.Closure.upvals[c.Index] = c.OldCell
 		case ChangeThread:
 			c.Thread.restoreImage(c.Image)
+		case ChangeLost:
+			lost = append(lost, *c)
 		}
 	}
 	j.paused = j.detached
 	j.Reset()
+	for i := len(lost) - 1; i >= 0; i-- {
+		j.changes = append(j.changes, lost[i])
+	}
 }
 
 // first reports whether entry k of obj is written for the first time in
@@ -207,6 +225,27 @@ func (j *Journal) logThread(co *Thread) {
 	if j.first(unsafe.Pointer(co), ChangeThread, Nil) {
 		j.changes = append(j.changes, Change{Kind: ChangeThread, Thread: co, Image: co.image()})
 	}
+}
+
+// logLost records that weak table t lost its entry at k (nil when the key
+// was collected, keyID then being its persistent id, or 0).
+func (j *Journal) logLost(t *Table, k Value, keyID uint64) {
+	if !j.paused {
+		j.changes = append(j.changes, Change{Kind: ChangeLost, Table: t, Key: k, KeyID: keyID})
+	}
+}
+
+// persistentOf returns the persistence mark of object v, or nil.
+func persistentOf(v Value) *Persistent {
+	switch v.kind() {
+	case kindTable:
+		return (*Table)(v.p).pers
+	case kindLuaFunction:
+		return (*LuaFunction)(v.p).pers
+	case kindThread:
+		return (*Thread)(v.p).pers
+	}
+	return nil
 }
 
 // Persistent returns t's persistence mark, or nil.

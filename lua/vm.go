@@ -977,11 +977,7 @@ newframe:
 					}
 					t.ci = ci.prev
 					t.postReturn(ci, ra, n)
-					// The caller is a Lua frame of this loop (no flags).
-					ci = ci.prev
-					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
-					base = unsafe.Pointer(&t.stack[ci.base])
-					continue
+					continue newframe
 				}
 			case dRETURN0:
 				if ci.flags&^ciTail == 0 {
@@ -994,11 +990,7 @@ newframe:
 							*regAt(dst, i) = Nil
 						}
 					}
-					// The caller is a Lua frame of this loop (no flags).
-					ci = ci.prev
-					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
-					base = unsafe.Pointer(&t.stack[ci.base])
-					continue
+					continue newframe
 				}
 			case dRETURN1:
 				if ci.flags&^ciTail == 0 {
@@ -1013,11 +1005,7 @@ newframe:
 							*regAt(dst, i) = Nil
 						}
 					}
-					// The caller is a Lua frame of this loop (no flags).
-					ci = ci.prev
-					cl, code, k, pc = ci.lf, ci.code, ci.k, ci.pc
-					base = unsafe.Pointer(&t.stack[ci.base])
-					continue
+					continue newframe
 				}
 
 			case dFORLOOP:

@@ -4,7 +4,10 @@
 #   make browser        build dist/ (lua.wasm, ESM and script-tag builds, types), print sizes
 #   make dev            build, then serve the playground at http://localhost:8000
 #   make test-js        JS unit tests under node (wire format, stores, the API in node)
-#   make test-browser   browser tests in headless Chromium (installs Chromium with apt when root)
+#   make test-browser   the browser tests in Chromium, Firefox and WebKit, one run per engine
+#                       (tests/browser/run.mjs labels each line and names the engine that
+#                       failed); installs the engines with apt when missing and root
+#   make test-browser-chromium, test-browser-firefox, test-browser-webkit: one engine
 #   make bench-browser  init() and eval round-trip timings in Chromium and node
 
 GO ?= go
@@ -15,7 +18,7 @@ DEV_ADDR ?= localhost:8000
 BROWSER_GO_SOURCES = $(shell find wasm lua lib compile syntax store query engine -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 BROWSER_JS_SOURCES = $(wildcard js/*.js js/*.mjs js/*.d.ts js/package.json js/README.md)
 
-.PHONY: browser dev test-js test-browser bench-browser browser-deps chromium
+.PHONY: browser dev test-js test-browser test-browser-chromium test-browser-firefox test-browser-webkit bench-browser browser-deps chromium firefox webkit
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -37,16 +40,35 @@ dev: browser bin/serve
 test-js: browser
 	$(NODE) --test js/test/
 
-# Debian's chromium, installed when missing and we are root (as in CI).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# The engines, from Debian, installed when missing and we are root (as in
+# CI): chromium (driven by playwright-core), firefox-esr (puppeteer-core over
+# WebDriver BiDi), WebKitGTK's MiniBrowser with WebKitWebDriver under Xvfb
+# (selenium-webdriver).
+define install_engine
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
-	  else echo "test-browser: install chromium (apt-get install chromium)" >&2; exit 1; fi; }
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) fonts-dejavu-core >/dev/null; \
+	  else echo "test-browser: install $(2) (apt-get install $(2))" >&2; exit 1; fi; }
+endef
 
-test-browser: browser bin/serve chromium
-	$(NODE) --test --test-concurrency=1 tests/browser/
+chromium:
+	$(call install_engine,chromium,chromium)
+
+firefox:
+	$(call install_engine,firefox-esr,firefox-esr)
+
+webkit:
+	$(call install_engine,WebKitWebDriver,webkit2gtk-driver xvfb)
+	$(call install_engine,Xvfb,xvfb)
+
+BROWSER_TEST_DEPS = browser bin/serve browser-deps
+
+test-browser: $(BROWSER_TEST_DEPS) chromium firefox webkit
+	$(NODE) tests/browser/run.mjs chromium firefox webkit
+
+test-browser-chromium test-browser-firefox test-browser-webkit: test-browser-%: $(BROWSER_TEST_DEPS) %
+	$(NODE) tests/browser/run.mjs $*
 
 bench-browser: browser bin/serve chromium
 	$(NODE) tests/browser/bench.mjs

@@ -203,6 +203,8 @@ func (c *committer) change(ch *lua.Change) error {
 		if p := ch.Closure.Persistent(); p != nil && p.Journal() == j {
 			return c.writeClosure(ch.Closure, p.ID)
 		}
+	case lua.ChangeLost:
+		return c.lost(ch)
 	case lua.ChangeThread:
 		co := ch.Thread
 		if p := co.Persistent(); p != nil && p.Journal() == j {
@@ -218,6 +220,30 @@ func (c *committer) change(ch *lua.Change) error {
 			}
 		}
 	}
+	return nil
+}
+
+// lost handles an entry that a persistent weak table lost to the
+// collector: its record goes, so that the next load does not bring the
+// entry back.
+func (c *committer) lost(ch *lua.Change) error {
+	t := ch.Table
+	p := t.Persistent()
+	switch {
+	case p == nil || p.Journal() != c.db.journal:
+	case p.Aux&auxSpread == 0:
+		c.markTable(t)
+	case ch.Key.IsNil():
+		// The key was collected: its id names the record, if it had one.
+		if ch.KeyID != 0 {
+			c.key = appendRef(appendEntryPrefix(c.key[:0], p.ID), ch.KeyID)
+			c.del(c.key)
+		}
+	case t.Get(ch.Key).IsNil():
+		return c.writeEntry(t, p.ID, ch.Key, lua.Nil)
+	}
+	// Otherwise the entry was set again since, and that write's change
+	// stores it.
 	return nil
 }
 

@@ -29,6 +29,16 @@
 // Rollback replays the journal backwards, in memory; since only commits
 // write, the store needs no undo.
 //
+// Weak tables and finalizers persist as their metatables say. A
+// persistent weak table that loses an entry in a collection logs the loss
+// (lua.ChangeLost) and the next commit deletes the entry's record (or
+// rewrites the packed table), even when the transaction in which the
+// collection ran is rolled back: the collected object is gone either way.
+// Loading registers the tables whose metatables have __gc or __mode with
+// the state's collector (lua.State.TrackMetatable), as setmetatable did
+// when they were made, so a reloaded object is finalized when a later
+// session drops it, and a reloaded weak table is weak.
+//
 // Objects that become unreachable keep their records until the next Open,
 // which marks from the root and deletes the rest (gc.go); commits never
 // pay for garbage.

@@ -11,7 +11,9 @@ import (
 // one maintenance batch. Commits never pay for it.
 
 // collect deletes the records of the loaded objects that the root does
-// not reach.
+// not reach, and registers the metatables of the others with the
+// collector (a garbage table's finalizer ran in the session that dropped
+// it, or at its close).
 func (l *loader) collect() error {
 	db := l.db
 	m := marker{db: db, marked: make(map[any]bool), usedProtos: make(map[protoHash]bool)}
@@ -28,13 +30,14 @@ func (l *loader) collect() error {
 		default:
 			p = persistentOf(s.v)
 		}
-		if p != nil {
-			if p.Aux&auxMark == 0 {
-				garbage = append(garbage, s.id)
-			}
-			p.Aux &^= auxMark // clear the mark for the next walk
-		} else if !m.marked[s.v] {
+		switch {
+		case p != nil && p.Aux&auxMark == 0, p == nil && !m.marked[s.v]:
 			garbage = append(garbage, s.id)
+		default:
+			l.trackMetatable(s.v)
+		}
+		if p != nil {
+			p.Aux &^= auxMark // clear the mark for the next walk
 		}
 	})
 	var unusedProtos []protoHash

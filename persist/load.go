@@ -98,9 +98,19 @@ func (db *DB) load() error {
 	}
 	l.reportProblems()
 	if len(l.problems) == 0 {
-		return l.collect()
+		return l.collect() // which tracks the live tables' metatables
 	}
+	l.objs.each(func(s *objSlot) { l.trackMetatable(s.v) })
 	return nil
+}
+
+// trackMetatable registers table v with the collector when its metatable
+// asks for it (__gc, __mode), as setmetatable did before it was stored:
+// the loader sets metatables with Table.SetMetatable, which does not.
+func (l *loader) trackMetatable(v lua.Value) {
+	if t := v.AsTable(); t != nil && t.Metatable() != nil {
+		l.db.state.TrackMetatable(t)
+	}
 }
 
 // create initializes an empty store: a root table, committed.
@@ -267,12 +277,23 @@ func (l *loader) prototype(h protoHash) (*lua.Prototype, error) {
 }
 
 // shell returns the object with the given id, creating an empty one of
-// its kind when it does not exist yet. Closures and wrap functions cannot
-// be shells: without their record they do not exist (Nil).
+// its kind when it does not exist yet: a *lua.UpVal for a cell, else a
+// lua.Value (see object), or nil.
 func (l *loader) shell(id uint64) any {
 	if idKind(id) == kindCell {
 		return l.cellShell(id)
 	}
+	if v := l.object(id); !v.IsNil() {
+		return v
+	}
+	return nil
+}
+
+// object returns the object with the given id, which is not a cell,
+// creating an empty one of its kind when it does not exist yet. Closures
+// and wrap functions cannot be shells: without their record they do not
+// exist (Nil).
+func (l *loader) object(id uint64) lua.Value {
 	if s := l.objs.get(id); s != nil && s.v.Type() != lua.TypeNil {
 		return s.v
 	}
@@ -292,7 +313,7 @@ func (l *loader) shell(id uint64) any {
 		l.db.userdata[u] = id
 		v = u.Value()
 	default:
-		return nil
+		return lua.Nil
 	}
 	l.maxN = max(l.maxN, id>>3)
 	l.objs.add(id, l.room()).v = v
@@ -320,12 +341,11 @@ func (l *loader) resolve(v valueRef, key []byte) lua.Value {
 			l.problem(key, nil, printf.Errorf("an upvalue cell (%d) used as a value", v.id))
 			return lua.Nil
 		}
-		obj := l.shell(v.id)
-		if obj == nil {
+		obj := l.object(v.id)
+		if obj.IsNil() {
 			l.problem(key, nil, printf.Errorf("refers to %s %d, which is missing", idKind(v.id), v.id))
-			return lua.Nil
 		}
-		return obj.(lua.Value)
+		return obj
 	case v.perm != "":
 		if pv, ok := l.db.registry.Value(v.perm); ok {
 			return pv
@@ -462,7 +482,7 @@ func (l *loader) entry(key, payload []byte) {
 	}
 	t := l.entryTable
 	if id != l.entryID {
-		t = l.shell(id).(lua.Value).AsTable()
+		t = l.object(id).AsTable()
 		l.entryID, l.entryTable = id, t
 	}
 	kr := &reader{b: key[9:]}
@@ -483,7 +503,7 @@ func (l *loader) entry(key, payload []byte) {
 }
 
 func (l *loader) thread(key []byte, id uint64, r *reader) {
-	co := l.shell(id).(lua.Value)
+	co := l.object(id)
 	img := &lua.ThreadImage{}
 	flags := r.byte()
 	img.Dead = flags&1 != 0
@@ -536,7 +556,7 @@ func (l *loader) thread(key []byte, id uint64, r *reader) {
 }
 
 func (l *loader) userdataRecord(key []byte, id uint64, r *reader) {
-	uv := l.shell(id).(lua.Value)
+	uv := l.object(id)
 	u := uv.AsUserdata()
 	typeName := r.string()
 	data := r.bytes(r.count(0))

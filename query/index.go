@@ -42,11 +42,11 @@ type Index struct {
 	def  IndexDef
 	path path
 	// values maps record key -> indexed value (for KindSuffix, reversed).
-	// A Lua table rather than a Go map: the keys are the collection's own
-	// key strings, whose hashes the table caches, where a Go map would
-	// hash their bytes again (slowly in wasm) on every write.
-	values *lua.Table
-	count  int // entries in values
+	// A B-tree index makes it from its entries on its first write (see
+	// recordValues), as it takes as long as the rest of the build: an
+	// index rebuilt when Memory loads and then only read never needs it.
+	values *keyMap[lua.Value]
+	count  int // records in the index
 
 	tree    entrySet       // KindBTree, KindSuffix
 	buckets keyMap[bucket] // KindHash: field value -> record keys
@@ -75,7 +75,25 @@ func (ix *Index) answers(op Op) bool {
 }
 
 func newIndex(def IndexDef, p path) *Index {
-	return &Index{def: def, path: p, values: lua.NewTable(0, 0)}
+	ix := &Index{def: def, path: p}
+	if def.Kind == KindHash {
+		ix.values = new(keyMap[lua.Value])
+	}
+	return ix
+}
+
+// recordValues returns ix.values, making it from the B-tree's entries the
+// first time.
+func (ix *Index) recordValues() *keyMap[lua.Value] {
+	if ix.values == nil {
+		ix.values = new(keyMap[lua.Value])
+		for _, leaf := range ix.tree.leaves {
+			for _, e := range leaf {
+				ix.values.set(e.key, e.v)
+			}
+		}
+	}
+	return ix.values
 }
 
 // build indexes every record of coll. A B-tree sorts all its entries at
@@ -101,11 +119,7 @@ func (ix *Index) build(coll *lua.Table) {
 			entries = append(entries, entry{v, k})
 		}
 	}
-	ix.values = lua.NewTable(0, len(entries))
 	ix.count = len(entries)
-	for _, e := range entries {
-		ix.values.Set(e.key, e.v)
-	}
 	ix.tree.build(entries)
 }
 
@@ -115,8 +129,7 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	if rec != nil {
 		v = ix.stored(ix.path.lookup(rec))
 	}
-	old := ix.values.Get(key)
-	had := !old.IsNil()
+	old, had := ix.recordValues().get(key)
 	if had && !v.IsNil() && equalValues(old, v) {
 		return
 	}
@@ -155,7 +168,7 @@ func (ix *Index) insert(key, v lua.Value) {
 	if v.IsNil() {
 		return
 	}
-	ix.values.Set(key, v) // key is valid: it keys the collection
+	ix.values.set(key, v)
 	ix.count++
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:
@@ -169,7 +182,7 @@ func (ix *Index) insert(key, v lua.Value) {
 
 // remove drops the entry of the record at key, which indexed v.
 func (ix *Index) remove(key, v lua.Value) {
-	ix.values.Set(key, lua.Nil)
+	ix.values.delete(key)
 	ix.count--
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:

@@ -18,8 +18,14 @@ func checkIndexes(t *testing.T, cat *Catalog, coll *lua.Table) {
 		if got, want := ix.Len(), fresh.Len(); got != want {
 			t.Fatalf("%s: %d records, want %d", ix.def, got, want)
 		}
-		for pos, k, v := fresh.values.Iter(0); pos != 0; pos, k, v = fresh.values.Iter(pos) {
-			if old := ix.values.Get(k); old.IsNil() || !equalValues(old, v) {
+		fv := fresh.recordValues()
+		for k, v := range fv.strs {
+			if old, ok := ix.recordValues().get(lua.String(k)); !ok || !equalValues(old, v) {
+				t.Fatalf("%s: record %q indexed as %s, want %s", ix.def, k, formatValue(old), formatValue(v))
+			}
+		}
+		for k, v := range fv.others {
+			if old, ok := ix.recordValues().get(k); !ok || !equalValues(old, v) {
 				t.Fatalf("%s: record %s indexed as %s, want %s", ix.def, formatValue(k), formatValue(old), formatValue(v))
 			}
 		}
@@ -45,7 +51,7 @@ func checkIndexes(t *testing.T, cat *Catalog, coll *lua.Table) {
 							t.Fatalf("%s: bucket %s: position of %s is %d, want %d", ix.def, formatValue(v), formatValue(k), p, i)
 						}
 					}
-					if fresh.values.Get(k).IsNil() {
+					if _, ok := fv.get(k); !ok {
 						t.Fatalf("%s: bucket %s holds stale key %s", ix.def, formatValue(v), formatValue(k))
 					}
 				}

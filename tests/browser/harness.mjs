@@ -40,6 +40,13 @@ export async function launch(server = lastServer) {
   return browser;
 }
 
+/**
+ * Set (to the reason) when the engine's driver cannot limit an origin's
+ * storage, so page.setStorageQuota cannot make a quota error happen; the
+ * quota tests then skip with it.
+ */
+export const noStorageQuota = driver.noStorageQuota;
+
 /** The engine's version, as its own tools report it. */
 export const browserVersion = driver.version;
 

@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openFixture, startServer } from './harness.mjs';
+import { launch, noStorageQuota, openFixture, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -165,7 +165,7 @@ test('two tabs incrementing one counter: every increment counts', async () => {
   await context.close();
 });
 
-test('a full quota is reported and nothing is lost', async () => {
+test('a full quota is reported and nothing is lost', { skip: noStorageQuota }, async () => {
   const context = await browser.newContext();
   // The quota applies to storage opened after it is set.
   const page = await openFixture(context, server.url);

@@ -36,8 +36,10 @@ export function startServer(root, { capture = false } = {}) {
 }
 
 const captureScript = `(() => {
-  // Records console output and uncaught errors for the test driver.
+  // Records console output and uncaught errors for the test driver, and
+  // holds the results of its scripts (drivers/webkit.mjs).
   const buf = (window.__capture = []);
+  window.__results = {};
   const text = (a) => (typeof a === 'string' ? a : a instanceof Error ? String(a) : (() => {
     try { return typeof a === 'object' && a !== null ? JSON.stringify(a) : String(a); } catch { return String(a); }
   })());

@@ -4,8 +4,9 @@
 // time. Every eval asserts, inside Lua, that the tab sees a consistent
 // state (the shared counter equals the sum of the per-tab counters, and
 // the per-tab log holds as many entries as the tab's counter says), so a
-// torn read fails the eval. At the end every tab converges on the same
-// totals, and a fresh tab restores them exactly: no update is lost.
+// torn read fails the eval, and one more tab only reads, checking the
+// same all along. At the end every tab converges on the same totals, and
+// a fresh tab restores them exactly: no update is lost.
 //
 // TABS_ROUNDS sets the rounds per tab (default 25).
 
@@ -127,6 +128,16 @@ for (const n of [2, 4]) {
     const pages = [];
     for (let i = 0; i < n; i++) pages.push(await tab(context, dbName));
     const ids = pages.map((_, i) => `t${i}`);
+    // One more tab only reads, all along, and must follow.
+    const reader = await tab(context, dbName);
+    await reader.evaluate(() => {
+      window.reads = 0;
+      window.watch = setInterval(() => {
+        const p = lua.eval('return Check()');
+        if (Array.isArray(p) && p.length > 0) window.problems.push(`torn read: ${p.join('; ')}`);
+        window.reads++;
+      }, 2);
+    });
     const batches = await Promise.all(pages.map((p, i) => work(p, ids[i])));
     for (const page of pages) assert.deepEqual(await page.evaluate(() => window.problems), []);
 
@@ -138,12 +149,16 @@ for (const n of [2, 4]) {
     };
     assert.equal(want.keys, 2 * n * Math.floor(rounds / 4));
     // Every tab catches up with the others' last commits.
-    for (const page of pages) {
+    for (const page of [...pages, reader]) {
       await page.waitForFunction((shared) => lua.eval('return Memory.shared') === shared, want.shared, { timeout: 10000 }).catch(() => {});
       assert.deepEqual(await totals(page), want);
     }
+    const reads = await reader.evaluate(() => {
+      clearInterval(window.watch);
+      return window.reads;
+    });
     const remote = [];
-    for (const page of pages) {
+    for (const page of [...pages, reader]) {
       assert.deepEqual(await page.evaluate(() => window.problems), []);
       remote.push(await page.evaluate(() => window.remote));
       await page.evaluate(() => lua.close());
@@ -152,7 +167,7 @@ for (const n of [2, 4]) {
     const fresh = await tab(context, dbName);
     assert.deepEqual(await totals(fresh), want);
     t.diagnostic(`${n} tabs x ${rounds} rounds: ${want.shared} increments of one shared counter, ${want.keys} distinct keys, ` +
-      `all restored; remote changes applied per tab: ${remote.join(', ')}`);
+      `all restored; remote changes applied per tab: ${remote.join(', ')} (the last one a reader that checked ${reads} times)`);
     await context.close();
   });
 }

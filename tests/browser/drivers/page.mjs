@@ -118,13 +118,21 @@ export class Page {
     return decode(out.value);
   }
 
-  /** Resolves to fn(arg)'s first truthy result, polling. */
+  /**
+   * Resolves to fn(arg)'s first truthy result, polling. A poll that fails
+   * (the page is navigating, or not yet ready) is retried until the timeout.
+   */
   async waitForFunction(fn, arg, { timeout = 30000 } = {}) {
     const end = Date.now() + timeout;
     for (;;) {
-      const v = await this.evaluate(fn, arg);
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`waitForFunction timed out after ${timeout} ms: ${fn}`);
+      let failure;
+      try {
+        const v = await this.evaluate(fn, arg);
+        if (v) return v;
+      } catch (e) {
+        failure = e;
+      }
+      if (Date.now() > end) throw new Error(`waitForFunction timed out after ${timeout} ms: ${fn}${failure ? ` (${failure.message})` : ''}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

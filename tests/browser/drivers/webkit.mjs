@@ -26,6 +26,14 @@ export function version() {
 /** The server must inject its console capture script into pages. */
 export const needsCapture = true;
 
+/**
+ * Why setStorageQuota cannot work here: MiniBrowser's automation sessions
+ * use an ephemeral (in-memory) store, which took 100 MiB of IndexedDB
+ * without a quota error, and neither MiniBrowser nor WebDriver can set an
+ * origin's quota (WebKitGTK has it only as API: origin-storage-ratio).
+ */
+export const noStorageQuota = 'MiniBrowser under WebDriver cannot limit an origin\'s storage (ephemeral store, no quota setting)';
+
 /** Starts Xvfb on a free display; resolves to { display, stop }. */
 function xvfb() {
   return new Promise((resolve, reject) => {
@@ -156,7 +164,7 @@ class WebKitPage extends Page {
     const id = `r${++runs}`;
     await this.inWindow((d) => d.executeScript(`
       const id = arguments[0];
-      const results = (window.__results = window.__results || {});
+      const results = window.__results;
       results[id] = null;
       Promise.resolve(${source}).then((r) => (results[id] = r), (e) => (results[id] = JSON.stringify({ error: { message: String(e) } })));`, id));
     for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
@@ -208,7 +216,7 @@ class WebKitPage extends Page {
   }
 
   async setStorageQuota() {
-    throw new Error('webkit: setStorageQuota is not implemented');
+    throw new Error(`webkit: ${noStorageQuota}`);
   }
 }
 
