@@ -35,6 +35,10 @@ type collection struct {
 	table   *lua.Table // nil while Memory[name] is not a table
 	schema  *Schema
 	indexes []query.IndexDef
+	// unowned is set while the tables of table's records are not yet in
+	// owners: walking them all costs as much as building an index, so it
+	// waits for the first write that needs owners (see ownPending).
+	unowned bool
 }
 
 // An owner says which record a nested table belongs to.
@@ -126,12 +130,47 @@ func (cs *collections) rebind(c *collection) {
 			cs.e.catalog.CreateIndex(t, c.name, d.Field, d.Kind)
 		}
 	}
-	for pos, key, v := t.Iter(0); pos != 0; pos, key, v = t.Iter(pos) {
-		if rec := v.AsTable(); rec != nil {
-			cs.own(rec, owner{c, key, rec})
+	c.unowned = true
+	cs.full[c] = true
+}
+
+// isSystem reports whether t is the engine's own table or one of its
+// entries (index and schema definitions, the audit log), which a
+// transaction of createIndex, setSchema or an audited run writes to, and
+// which no collection holds.
+func (cs *collections) isSystem(t *lua.Table) bool {
+	sys := cs.e.sys
+	if t == sys {
+		return true
+	}
+	for pos, _, v := sys.Iter(0); pos != 0; pos, _, v = sys.Iter(pos) {
+		if v.AsTable() == t {
+			return true
 		}
 	}
-	cs.full[c] = true
+	return false
+}
+
+// ownPending records the owners of the records of every collection whose
+// records are not in owners yet, and reports whether there was any.
+func (cs *collections) ownPending() bool {
+	walked := false
+	for _, c := range cs.byName {
+		if !c.unowned {
+			continue
+		}
+		walked = true
+		c.unowned = false
+		if c.table == nil {
+			continue
+		}
+		for pos, key, v := c.table.Iter(0); pos != 0; pos, key, v = c.table.Iter(pos) {
+			if rec := v.AsTable(); rec != nil {
+				cs.own(rec, owner{c, key, rec})
+			}
+		}
+	}
+	return walked
 }
 
 // own records that t and the tables nested in it belong to o's record.
@@ -222,7 +261,11 @@ func (cs *collections) sync() {
 			cs.changed(c, ch.Key)
 			continue
 		}
-		if o, ok := cs.owners[t]; ok && o.c.table != nil && o.c.table.Get(o.key).AsTable() == o.record {
+		o, ok := cs.owners[t]
+		if !ok && !cs.isSystem(t) && cs.ownPending() {
+			o, ok = cs.owners[t]
+		}
+		if ok && o.c.table != nil && o.c.table.Get(o.key).AsTable() == o.record {
 			if sub := t.Get(ch.Key).AsTable(); sub != nil {
 				cs.own(sub, o)
 			}

@@ -1,8 +1,8 @@
 // The IndexedDB store: where a browser keeps Memory between sessions.
 //
-// One database per dbName (version 2) with one object store, "log": the
-// engine's commits, each one value (a batch message, see store.js) under
-// its sequence number 1, 2, 3, ... A commit is one put in one readwrite
+// One database per dbName (version 3) with one object store, "log": the
+// engine's commits, each one value (a log entry, below) under its
+// sequence number 1, 2, 3, ... A commit is one put in one readwrite
 // transaction, so it is atomic, and its cost does not grow with the number
 // of records it holds (a put per record cost ~50 µs in Chromium: 100 ms for
 // a batch of 1,000 sets). Loading folds the log in order into the current
@@ -41,7 +41,141 @@ import { StorageError } from './errors.js';
 import { compareBytes, formatBatch, parseBatch } from './store.js';
 
 const LOG = 'log';
-const VERSION = 2;
+const VERSION = 3;
+
+// A log entry is a sequence of frames, one per op:
+//
+//   uvarint n | n bytes: the op as a batch message of one op (store.js) |
+//   CRC-32 of those n bytes, little-endian
+//
+// The engine's records carry their own checksum, but not their keys, nor
+// the framing around them: one flipped byte there renamed a record without
+// a trace, or made the whole entry unreadable. A damaged frame is skipped
+// and reported with its key (load().warnings); the frames after it are
+// found again (the damaged frame's length if it is intact, else by
+// scanning for the next frame whose checksum matches), so the rest loads.
+// (Version 2 kept each entry as one plain batch message; opening a
+// version 2 database converts its entries.)
+
+const crcTable = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(b, start, end) {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = crcTable[(c ^ b[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Returns ops ([{ key, value }], or [key, value] pairs) as one log entry. */
+export function formatEntry(ops) {
+  const bodies = ops.map((op) => formatBatch([op]));
+  let size = 0;
+  for (const b of bodies) size += 5 + b.length + 4;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const body of bodies) {
+    let n = body.length;
+    while (n >= 0x80) {
+      out[pos++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    out[pos++] = n;
+    out.set(body, pos);
+    pos += body.length;
+    const crc = crc32(body, 0, body.length);
+    out[pos++] = crc & 0xff;
+    out[pos++] = (crc >>> 8) & 0xff;
+    out[pos++] = (crc >>> 16) & 0xff;
+    out[pos++] = crc >>> 24;
+  }
+  return out.subarray(0, pos);
+}
+
+// frameBounds returns where the body of the frame at p starts and ends,
+// as its length says, or null when that runs past the entry.
+function frameBounds(entry, p) {
+  let n = 0;
+  let scale = 1;
+  for (let i = 0; ; i++) {
+    if (p >= entry.length || i === 5) return null;
+    const b = entry[p++];
+    n += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 128;
+  }
+  return p + n + 4 <= entry.length ? { start: p, end: p + n } : null;
+}
+
+// frameAt returns the op of an intact frame at p and where the next one
+// starts, or null.
+function frameAt(entry, p) {
+  const f = frameBounds(entry, p);
+  if (!f || f.end - f.start < 2) return null;
+  const e = f.end;
+  const stored = (entry[e] | (entry[e + 1] << 8) | (entry[e + 2] << 16) | (entry[e + 3] << 24)) >>> 0;
+  if (crc32(entry, f.start, e) !== stored) return null;
+  let ops;
+  try {
+    ops = parseBatch(entry.subarray(f.start, e));
+  } catch {
+    return null;
+  }
+  return ops.length === 1 ? { op: ops[0], next: e + 4 } : null;
+}
+
+// quoteKey writes a key as Go's %q would, as the engine's own warnings do.
+function quoteKey(key) {
+  let s = '"';
+  for (const b of key) {
+    if (b === 0x22 || b === 0x5c) s += `\\${String.fromCharCode(b)}`;
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else s += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `${s}"`;
+}
+
+/**
+ * Splits a log entry into its ops; each damaged frame is skipped and
+ * described in damaged (with the key it seems to hold).
+ */
+export function parseEntry(entry, damaged = [], where = 'a log entry') {
+  const ops = [];
+  let p = 0;
+  while (p < entry.length) {
+    const frame = frameAt(entry, p);
+    if (frame) {
+      ops.push(frame.op);
+      p = frame.next;
+      continue;
+    }
+    // The damaged frame's key, if its length and key are readable.
+    const f = frameBounds(entry, p);
+    let key = null;
+    if (f) {
+      try {
+        key = parseBatch(entry.subarray(f.start, f.end))[0].key;
+      } catch {
+        key = null;
+      }
+    }
+    let next = f ? f.end + 4 : entry.length;
+    if (next < entry.length && !frameAt(entry, next)) {
+      for (next = p + 1; next < entry.length && !frameAt(entry, next); next++);
+    }
+    damaged.push(key
+      ? `${where}: the record ${quoteKey(key)} is damaged (checksum mismatch) and was not loaded`
+      : `${where}: ${next - p} damaged bytes at offset ${p} were skipped (checksum mismatch)`);
+    p = next;
+  }
+  return ops;
+}
 
 const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -104,13 +238,36 @@ export class IndexedDBStore {
       throw new StorageError('unavailable', `IndexedDB cannot be opened: ${e.message}`, e);
     }
     const db = await new Promise((resolve, reject) => {
-      req.onupgradeneeded = () => {
+      req.onupgradeneeded = (e) => {
         const db = req.result;
         // Version 1 kept one record per key; nothing shipped with it.
         if (db.objectStoreNames.contains('records')) db.deleteObjectStore('records');
         if (!db.objectStoreNames.contains(LOG)) db.createObjectStore(LOG);
+        if (e.oldVersion === 2) {
+          // Frame each entry (an entry that does not parse stays as it is:
+          // load reports it).
+          const cursor = req.transaction.objectStore(LOG).openCursor();
+          cursor.onsuccess = () => {
+            const c = cursor.result;
+            if (!c) return;
+            if (c.value instanceof Uint8Array) {
+              try {
+                c.update(formatEntry(parseBatch(c.value)));
+              } catch {
+                // left for load to report
+              }
+            }
+            c.continue();
+          };
+        }
       };
-      req.onsuccess = () => resolve(req.result);
+      let blocked = false;
+      req.onsuccess = () => {
+        // Opened once the other tabs let go, after init gave up: an
+        // unused connection would block the next upgrade in turn.
+        if (blocked) req.result.close();
+        else resolve(req.result);
+      };
       req.onerror = () => {
         const e = req.error;
         // Firefox refuses to create a database in a full origin: that is
@@ -122,6 +279,7 @@ export class IndexedDBStore {
             : new StorageError('unavailable', `IndexedDB cannot be opened: ${(e && e.message) || 'unknown error'}`, e));
       };
       req.onblocked = () => {
+        blocked = true;
         reject(new StorageError('blocked', `opening the database "${this.#name}" is blocked: another tab keeps an older version of it open; close or reload the other tabs`));
       };
     });
@@ -140,9 +298,16 @@ export class IndexedDBStore {
   }
 
   /**
+   * The damaged parts of the log that the last load() skipped, described
+   * with their keys (the rest loaded).
+   */
+  warnings = [];
+
+  /**
    * Returns every record, as [key, value] pairs in key order, and makes
    * the last commit this store's base; compacts a log that outgrew its
-   * live records.
+   * live records (unless part of it is damaged: the damage stays to be
+   * seen).
    */
   async load() {
     const db = await this.open();
@@ -157,12 +322,13 @@ export class IndexedDBStore {
     }
     const live = new Map(); // hex key -> [key, value]
     let logBytes = 0;
+    const damaged = [];
     batches.forEach((batch, i) => {
       if (typeof seqs[i] !== 'number' || !(batch instanceof Uint8Array)) {
         throw new StorageError('corrupt', `the database "${this.#name}" holds an entry that this library did not write`);
       }
       logBytes += batch.length;
-      for (const { key, value } of parseBatch(batch)) {
+      for (const { key, value } of parseEntry(batch, damaged, `the database "${this.#name}", log entry ${seqs[i]}`)) {
         if (value) live.set(hex(key), [key, value]);
         else live.delete(hex(key));
       }
@@ -172,7 +338,8 @@ export class IndexedDBStore {
     this.#base = last;
     let liveBytes = 0;
     for (const [k, v] of records) liveBytes += k.length + v.length + 4;
-    if (seqs.length > 1 && logBytes > 2 * liveBytes) await this.#compact(records, last);
+    this.warnings = damaged;
+    if (seqs.length > 1 && logBytes > 2 * liveBytes && damaged.length === 0) await this.#compact(records, last);
     return records;
   }
 
@@ -189,7 +356,7 @@ export class IndexedDBStore {
           return;
         }
         log.clear();
-        log.put(formatBatch(records), last);
+        log.put(formatEntry(records), last);
       };
       tx.oncomplete = resolve;
       tx.onabort = resolve; // compaction is an optimization: the next load tries again
@@ -230,7 +397,7 @@ export class IndexedDBStore {
 
   /**
    * Returns the ops of the commit of version v ([{ key, value }]), or null
-   * when the log no longer holds it (compacted).
+   * when the log no longer holds it (compacted) or it is damaged.
    */
   async readCommit(version) {
     const db = await this.open();
@@ -238,7 +405,9 @@ export class IndexedDBStore {
       const batch = await requestPromise(db.transaction(LOG, 'readonly').objectStore(LOG).get(version));
       if (batch === undefined) return null;
       if (!(batch instanceof Uint8Array)) throw new StorageError('corrupt', `the database "${this.#name}" holds an entry that this library did not write`);
-      return parseBatch(batch);
+      const damaged = [];
+      const ops = parseEntry(batch, damaged);
+      return damaged.length === 0 ? ops : null; // a reload reports the damage
     } catch (e) {
       throw e instanceof StorageError ? e : storageError(e, 'reading the database');
     }
@@ -265,7 +434,7 @@ export class IndexedDBStore {
 
   async #write(ops) {
     const db = this.#db || (await this.open());
-    const batch = formatBatch(ops);
+    const batch = formatEntry(ops);
     const version = await new Promise((resolve, reject) => {
       let tx;
       try {

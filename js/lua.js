@@ -254,7 +254,8 @@ export class LuaInstance extends EventTarget {
     }]);
     // An empty Lua table arrives as {}: only a list of warnings is an array.
     const warnings = this.#run(() => this.#transact(() => go.reply(x.lw_open(go.putMessage(config))), maintenance));
-    this.warnings = Object.freeze(Array.isArray(warnings) ? warnings : []);
+    // The store's own (damaged log entries), then the engine's (damaged records).
+    this.warnings = Object.freeze([...(store?.warnings || []), ...(Array.isArray(warnings) ? warnings : [])]);
     for (const w of this.warnings) console.warn(`lua-wasm: ${w}`);
     if (store && typeof store.readCommit === 'function') this.#unsubscribe = store.subscribe((keys, version) => this.#remote(keys, version));
   }

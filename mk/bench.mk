@@ -3,16 +3,18 @@
 #
 #   make bench        the whole published table, in about 15 minutes on 2 cores:
 #                     scripts/bench.sh with BENCH_VM_ONLY (default: luaw native
-#                     against lua5.4), then the browser page in headless Chromium
-#                     (interpreters against wasmoon and fengari, storage against
-#                     Dexie, LokiJS and raw IndexedDB, sizes and start-up)
+#                     against lua5.4), then the browser page in Chromium, Firefox
+#                     and WebKit in turn (interpreters against wasmoon and fengari,
+#                     storage against Dexie, LokiJS and raw IndexedDB, sizes and
+#                     start-up), one section per engine
 #   make bench-page   only the browser page
 #   make bench-serve  serve the page for a desktop browser (press Run there)
 #   make bench-vm     (Makefile) every native and node candidate: takes hours
 #
 # BENCH_RUNS: runs per figure (default 3); BENCH_VM_ONLY: the scripts/bench.sh
 # candidates make bench runs, e.g. "native wasm wasmoon"; BENCH_PAGE_FLAGS:
-# more options of bench/browser/run.mjs (e.g. --only fib,nbody --groups storage).
+# more options of bench/browser/run.mjs (e.g. --only fib,nbody --groups storage
+# --browsers firefox).
 
 BENCH_RUNS ?= 3
 BENCH_VM_ONLY ?= native
@@ -30,13 +32,13 @@ BENCH_PAGE = $(NODE) bench/browser/run.mjs --runs $(BENCH_RUNS) --storage-runs $
 
 # Both parts run even when one reports a failure (a differing output), and
 # the document is assembled from what they wrote; the status tells.
-bench: luaw $(if $(filter wasm%,$(BENCH_VM_ONLY)),wasm) browser bin/serve chromium bench/node_modules $(BENCH_VENDOR)
+bench: luaw $(if $(filter wasm%,$(BENCH_VM_ONLY)),wasm) browser bin/serve chromium firefox webkit bench/node_modules $(BENCH_VENDOR)
 	status=0; \
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_ONLY="$(BENCH_VM_ONLY)" scripts/bench.sh || status=1; \
 	$(BENCH_PAGE) || status=1; \
 	scripts/bench-docs.sh; exit $$status
 
-bench-page: browser bin/serve chromium $(BENCH_VENDOR)
+bench-page: browser bin/serve chromium firefox webkit $(BENCH_VENDOR)
 	status=0; $(BENCH_PAGE) || status=1; scripts/bench-docs.sh; exit $$status
 
 bench-serve: browser bin/serve $(BENCH_VENDOR)

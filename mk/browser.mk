@@ -8,7 +8,7 @@
 #                       (tests/browser/run.mjs labels each line and names the engine that
 #                       failed); installs the engines with apt when missing and root
 #   make test-browser-chromium, test-browser-firefox, test-browser-webkit: one engine
-#   make bench-browser  init() and eval round-trip timings in Chromium and node
+#   make bench-browser  init() and eval round-trip timings in the three engines and node
 
 GO ?= go
 NODE ?= node
@@ -70,5 +70,5 @@ test-browser: $(BROWSER_TEST_DEPS) chromium firefox webkit
 test-browser-chromium test-browser-firefox test-browser-webkit: test-browser-%: $(BROWSER_TEST_DEPS) %
 	$(NODE) tests/browser/run.mjs $*
 
-bench-browser: browser bin/serve chromium
-	$(NODE) tests/browser/bench.mjs
+bench-browser: $(BROWSER_TEST_DEPS) chromium firefox webkit
+	$(NODE) tests/browser/bench.mjs chromium firefox webkit

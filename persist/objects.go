@@ -18,13 +18,14 @@ type objects struct {
 }
 
 // An objSlot is one object of a load: its id (0: the slot is free), the
-// object (v, or cell for an upvalue cell), and whether its own record was
-// read.
+// object (v, or cell for an upvalue cell), whether its own record was
+// read, and for a table whether its entries are spread.
 type objSlot struct {
 	id     uint64
 	v      lua.Value
 	cell   *lua.UpVal
 	filled bool
+	spread bool
 }
 
 // denseLimit bounds the slice part of an objects index (4M objects).

@@ -1,16 +1,23 @@
-// Start-up and round-trip timings of the package, in Chromium and node.
+// Start-up and round-trip timings of the package, in each browser engine
+// and in node.
 //
-//   node tests/browser/bench.mjs   (make bench-browser)
+//   node tests/browser/bench.mjs [chromium] [firefox] [webkit]   (make bench-browser; default: all)
 //
-// Chromium: init() to the first eval's result on a first visit (the wasm is
-// downloaded and compiled), on a reload (the wasm comes from the HTTP cache,
-// with V8's compiled code when it kept it), and for a second instance in
-// the same page (the compiled module is reused); then the cost of one
-// eval / call / global.get round trip, median of batches, once V8 has
-// optimized the hot code (the first calls run on its baseline compiler).
+// In each engine: init() to the first eval's result on a first visit (the
+// wasm is downloaded and compiled), on a reload (the wasm comes from the
+// HTTP cache, with the engine's compiled code when it kept it), and for a
+// second instance in the same page (the compiled module is reused); then
+// the cost of one eval / call / global.get round trip, median of batches,
+// once the engine has optimized the hot code (the first calls run on a
+// baseline compiler).
 
 import { LuaWASM } from '../../dist/index.js';
-import { launch, startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { root } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const engineNames = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' };
+const engines = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(engineNames);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -78,39 +85,43 @@ async function storage(lua) {
 }
 
 const rows = [];
-const server = await startServer();
-const browser = await launch();
-try {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const url = `${server.url}/fixtures/bench.html`;
-  await page.goto(url);
-  rows.push(['Chromium: init() to first eval, first visit', await page.evaluate(() => window.startup)]);
-  const reloads = [];
-  for (let i = 0; i < 5; i++) {
-    await page.reload();
-    reloads.push(await page.evaluate(() => window.startup));
+for (const engine of engines) {
+  const name = engineNames[engine];
+  const driver = await import(`./drivers/${engine}.mjs`);
+  const server = await startServer(root, { capture: Boolean(driver.needsCapture), mounts: { '/fixtures/': join(root, 'tests', 'browser', 'fixtures') } });
+  const browser = await driver.launch({ proxy: server.proxy });
+  console.log(driver.version());
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/fixtures/bench.html`);
+    rows.push([`${name}: init() to first eval, first visit`, await page.evaluate(() => window.startup)]);
+    const reloads = [];
+    for (let i = 0; i < 5; i++) {
+      await page.reload();
+      reloads.push(await page.evaluate(() => window.startup));
+    }
+    rows.push([`${name}: init() to first eval, reload (wasm cached), median of 5`, median(reloads)]);
+    const again = [];
+    for (let i = 0; i < 5; i++) {
+      again.push(await page.evaluate(async () => {
+        const t0 = performance.now();
+        const other = await LuaWASM.init();
+        other.eval('return 1');
+        const ms = performance.now() - t0;
+        await other.close();
+        return ms;
+      }));
+    }
+    rows.push([`${name}: another instance in the same page, median of 5`, median(again)]);
+    const trips = await page.evaluate(`(${roundTrips.toString()})(window.lua)`);
+    for (const [k, v] of Object.entries(trips)) rows.push([`${name}: ${k} (µs)`, v]);
+    const stored = await page.evaluate(`(${storage.toString()})(window.lua)`);
+    for (const [k, v] of Object.entries(stored)) rows.push([`${name} + IndexedDB: ${k}`, v]);
+  } finally {
+    await browser.close();
+    server.stop();
   }
-  rows.push(['Chromium: init() to first eval, reload (wasm cached), median of 5', median(reloads)]);
-  const again = [];
-  for (let i = 0; i < 5; i++) {
-    again.push(await page.evaluate(async () => {
-      const t0 = performance.now();
-      const other = await LuaWASM.init();
-      other.eval('return 1');
-      const ms = performance.now() - t0;
-      await other.close();
-      return ms;
-    }));
-  }
-  rows.push(['Chromium: another instance in the same page, median of 5', median(again)]);
-  const trips = await page.evaluate(`(${roundTrips.toString()})(window.lua)`);
-  for (const [k, v] of Object.entries(trips)) rows.push([`Chromium: ${k} (µs)`, v]);
-  const stored = await page.evaluate(`(${storage.toString()})(window.lua)`);
-  for (const [k, v] of Object.entries(stored)) rows.push([`Chromium + IndexedDB: ${k}`, v]);
-} finally {
-  await browser.close();
-  server.stop();
 }
 
 const t0 = performance.now();

@@ -25,7 +25,10 @@ let lastServer;
 
 /** Starts the test server; resolves to { url, proxy, page(path, html), stop }. */
 export async function startServer() {
-  lastServer = await startTestServer(root, { capture: Boolean(driver.needsCapture) });
+  lastServer = await startTestServer(root, {
+    capture: Boolean(driver.needsCapture),
+    mounts: { '/js/': join(root, 'js'), '/fixtures/': join(root, 'tests', 'browser', 'fixtures') },
+  });
   return lastServer;
 }
 

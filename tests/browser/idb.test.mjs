@@ -70,7 +70,7 @@ test('a full quota fails with a StorageError and the batch can be written later'
   const r = await page.evaluate(async () => {
     const store = new idb.IndexedDBStore('t-quota');
     const p = new idb.Persister(store);
-    p.enqueue([{ key: enc('big'), value: new Uint8Array(1 << 20).fill(1) }]);
+    p.enqueue([{ key: enc('big'), value: randomBytes(1 << 20) }]);
     let error;
     try {
       await p.flush();
@@ -87,7 +87,7 @@ test('a full quota fails with a StorageError and the batch can be written later'
   const after = await page.evaluate(async () => {
     const store = new idb.IndexedDBStore('t-quota');
     const p = new idb.Persister(store);
-    p.enqueue([{ key: enc('big'), value: new Uint8Array(1 << 20).fill(1) }]);
+    p.enqueue([{ key: enc('big'), value: randomBytes(1 << 20) }]);
     await p.flush();
     return (await store.load()).map(([k, v]) => [dec(k), v.length]);
   });

@@ -1,5 +1,6 @@
 // The test server every engine talks to: the project's static server
-// (cmd/serve: web/, dist/, js/, fixtures/) behind a small node front that
+// (cmd/serve: web/, dist/ and the mounts a caller names) behind a small
+// node front that
 //   - serves pages a test writes (server.page(path, html)),
 //   - is the browsers' HTTPS proxy for unpkg.com, answering from dist/ over
 //     TLS with the self-signed certificate of fixtures/ (the README's CDN
@@ -14,16 +15,20 @@ import http from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
 
-export function startServer(root, { capture = false } = {}) {
+/**
+ * Starts the server; resolves to { url, proxy, page(path, html), stop }.
+ * web is the directory served at /, mounts maps more paths ("/js/") to
+ * directories; capture injects the console capture script.
+ */
+export function startServer(root, { capture = false, web = join(root, 'web'), mounts = {} } = {}) {
   return new Promise((resolve, reject) => {
     const bin = join(root, 'bin', 'serve');
     if (!existsSync(bin)) execFileSync('go', ['build', '-o', bin, './cmd/serve'], { cwd: root, stdio: 'inherit' });
     const backend = spawn(bin, [
       '-addr', '127.0.0.1:0',
-      '-web', join(root, 'web'),
+      '-web', web,
       '-dist', join(root, 'dist'),
-      '-mount', `/js/=${join(root, 'js')}`,
-      '-mount', `/fixtures/=${join(root, 'tests', 'browser', 'fixtures')}`,
+      ...Object.entries(mounts).flatMap(([path, dir]) => ['-mount', `${path}=${dir}`]),
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
     backend.on('exit', (code) => code !== null && reject(new Error(`serve exited with ${code}`)));
     let out = '';

@@ -71,12 +71,12 @@ class ChromiumPage extends Page {
     await this.page.screenshot({ path });
   }
 
-  // DevTools overrides the quota of the page's origin; Chromium applies it
-  // to storage opened afterwards.
+  // DevTools overrides the quota of the page's origin, for as long as the
+  // session that set it stays attached; Chromium applies it to storage
+  // opened afterwards.
   async setStorageQuota(bytes) {
-    const cdp = await this.context.newCDPSession(this.page);
+    this.cdp ||= await this.context.newCDPSession(this.page);
     const origin = new URL(this.page.url()).origin;
-    await cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
-    await cdp.detach();
+    await this.cdp.send('Storage.overrideQuotaForOrigin', bytes === undefined ? { origin } : { origin, quotaSize: bytes });
   }
 }

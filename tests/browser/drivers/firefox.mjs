@@ -18,6 +18,8 @@ export async function launch({ proxy }) {
     executablePath,
     headless: true,
     acceptInsecureCerts: true,
+    // The benchmark page evaluates for minutes.
+    protocolTimeout: 30 * 60 * 1000,
     extraPrefsFirefox: {
       'network.proxy.type': 1,
       'network.proxy.ssl': host,

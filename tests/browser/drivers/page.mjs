@@ -52,7 +52,8 @@ function decode(v) {
  * (only where the driver injects one: see server.mjs).
  */
 function script(fn, arg) {
-  const call = arg === undefined ? `(${fn})()` : `(${fn})(${JSON.stringify(arg)})`;
+  // As in Playwright, a string without an argument is an expression.
+  const call = typeof fn === 'string' && arg === undefined ? `(${fn})` : arg === undefined ? `(${fn})()` : `(${fn})(${JSON.stringify(arg)})`;
   return `(async () => {
   const encode = ${encodeInPage};
   const out = {};
@@ -106,7 +107,10 @@ export class Page {
   //   screenshot({ path })
   //   setStorageQuota(bytes)   the origin's storage quota; undefined restores it
 
-  /** Runs fn(arg) in the page and resolves to its (awaited) result. */
+  /**
+   * Runs fn(arg) in the page and resolves to its (awaited) result; fn is a
+   * function, or its source, or (without arg) an expression's source.
+   */
   async evaluate(fn, arg) {
     const out = JSON.parse(await this.run(script(fn, arg)));
     for (const c of out.capture || []) (c.type === 'pageerror' ? this.pageError(c.text) : this.consoleMessage(c.text));

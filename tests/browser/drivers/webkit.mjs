@@ -164,7 +164,7 @@ class WebKitPage extends Page {
     const id = `r${++runs}`;
     await this.inWindow((d) => d.executeScript(`
       const id = arguments[0];
-      const results = window.__results;
+      const results = (window.__results = window.__results || {});
       results[id] = null;
       Promise.resolve(${source}).then((r) => (results[id] = r), (e) => (results[id] = JSON.stringify({ error: { message: String(e) } })));`, id));
     for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
