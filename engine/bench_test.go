@@ -7,6 +7,7 @@ import (
 
 	"github.com/luawasm/luawasm/engine"
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/query"
 	"github.com/luawasm/luawasm/store"
 	"github.com/luawasm/luawasm/store/memstore"
 )
@@ -113,5 +114,47 @@ func BenchmarkBatchSetsLive(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkBatchFeatures measures what schemas, an index and the audit
+// log add to a batch of 1,000 new records (memstore, a live engine).
+func BenchmarkBatchFeatures(b *testing.B) {
+	minScore, maxScore, maxName := 0.0, 1000.0, 40
+	features := []struct {
+		name  string
+		setup func(e *engine.Engine) error
+	}{
+		{"plain", func(*engine.Engine) error { return nil }},
+		{"schema", func(e *engine.Engine) error {
+			return e.SetSchema("appUsers", engine.Schema{
+				"name":  {Type: "string", Required: true, MaxLength: &maxName},
+				"email": {Type: "string", Pattern: "^[^@]+@[^@]+$"},
+				"score": {Type: "integer", Min: &minScore, Max: &maxScore},
+			})
+		}},
+		{"index", func(e *engine.Engine) error { return e.CreateIndex("appUsers", "score", query.KindBTree) }},
+		{"audit", func(e *engine.Engine) error { return e.EnableAuditLog([]string{"batchTableOperations"}, 10_000) }},
+	}
+	for _, f := range features {
+		b.Run(f.name, func(b *testing.B) {
+			e := openBench(b, benchBackends[0].open)
+			if err := f.setup(e); err != nil {
+				b.Fatal(err)
+			}
+			round := 0
+			for b.Loop() {
+				b.StopTimer()
+				round++
+				ops := users(1_000)
+				for i := range ops {
+					ops[i].Key = lua.String(fmt.Sprintf("r%d_%d", round, i))
+				}
+				b.StartTimer()
+				if _, err := e.Batch(ops); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -269,9 +269,9 @@ var knownBugs = []struct {
 }{
 	{"x ^ y uses Go's math.Pow, which is off by a few units in the last place where glibc's pow is correctly rounded: 5^85 gives 2.584939414228212e+59, lua5.4 2.5849394142282115e+59; (-58)^(-67) -7.0847483915944362e-119, lua5.4 -7.0847483915944384e-119 (lua/arith.go)",
 		func(code, ours, ref string) bool { return strings.Contains(code, "^") && floatsClose(ours, ref) }},
-	{"float % and ^ with a NaN operand return a positive NaN where C's fmod and pow return the operand: 64 % (0/0) and 2 ^ (0/0) print nan, lua5.4 -nan (lua/arith.go)",
+	{"float % and ^ with a NaN operand give a NaN of another sign than C's fmod and pow: 64 % (0/0) and 2 ^ (0/0) print nan, lua5.4 -nan; (0/0) ^ 1 prints -nan, lua5.4 nan (lua/arith.go)",
 		func(code, ours, ref string) bool {
-			return strings.ContainsAny(code, "%^") && strings.ReplaceAll(ref, "-nan", "nan") == ours
+			return strings.ContainsAny(code, "%^") && strings.ReplaceAll(ref, "-nan", "nan") == strings.ReplaceAll(ours, "-nan", "nan")
 		}},
 	{"(-inf) ^ y for a y that is not an integer gives -nan; lua5.4 gives inf for y > 0 and 0.0 for y < 0: (-1/0)^0.5 (lua/arith.go floatPow: its negative-base check must exclude -inf)",
 		func(code, ours, ref string) bool {

@@ -229,7 +229,19 @@ newframe:
 					key := (*stringObject)(regAt(k, ins.C()).p)
 					var method *node
 					for depth := 0; depth < 8 && tb != nil; depth++ {
-						nd, sure := tb.findConst(key)
+						// Table.findConst's first probe, inline.
+						var nd *node
+						sure := true
+						if mask := len(tb.nodes) - 1; mask >= 0 {
+							nd = &tb.nodes[int(key.hash)&mask]
+							if nd.key.p != unsafe.Pointer(key) {
+								if nd.key.p == nil && key.hash != 0 {
+									nd = nil
+								} else {
+									nd, sure = tb.findConstProbe(key)
+								}
+							}
+						}
 						if nd != nil && nd.val.p != nil {
 							method = nd
 							break
@@ -239,7 +251,19 @@ newframe:
 							break
 						}
 						tb = nil
-						if ix, _ := mt.findConst(tmIndexKey); ix != nil && ix.val.p != nil && *(*kind)(ix.val.p) == kindTable {
+						// Table.findConst's first probe, inline.
+						var ix *node
+						if mask := len(mt.nodes) - 1; mask >= 0 {
+							ix = &mt.nodes[int(tmIndexKey.hash)&mask]
+							if ix.key.p != unsafe.Pointer(tmIndexKey) {
+								if ix.key.p == nil && tmIndexKey.hash != 0 {
+									ix = nil
+								} else {
+									ix, _ = mt.findConstProbe(tmIndexKey)
+								}
+							}
+						}
+						if ix != nil && ix.val.p != nil && *(*kind)(ix.val.p) == kindTable {
 							tb = (*Table)(ix.val.p)
 						}
 					}
@@ -260,7 +284,12 @@ newframe:
 						} else {
 							v = *regAt(base, ins.C())
 						}
-						tb.setNode(nd, v)
+						if tb.pers == nil { // setNode, inline
+							tb.flags = 0
+							nd.val = v
+						} else {
+							tb.setNode(nd, v)
+						}
 						continue
 					}
 				}
@@ -277,12 +306,21 @@ newframe:
 					}
 					if uint64(key.n-1) < uint64(len(tb.arr)) {
 						if tb.meta == nil || tb.arr[key.n-1].p != nil {
-							tb.setArr(int(key.n-1), v)
+							if tb.pers == nil { // setArr, inline
+								tb.arr[int(key.n-1)] = v
+							} else {
+								tb.setArr(int(key.n-1), v)
+							}
 							continue
 						}
 					} else if n := len(tb.nodes); n > 0 {
 						if nd := &tb.nodes[int((key.n*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == key.n && nd.val.p != nil {
-							tb.setNode(nd, v)
+							if tb.pers == nil { // setNode, inline
+								tb.flags = 0
+								nd.val = v
+							} else {
+								tb.setNode(nd, v)
+							}
 							continue
 						}
 					}
@@ -298,7 +336,11 @@ newframe:
 						} else {
 							v = *regAt(base, ins.C())
 						}
-						tb.setArr(b-1, v)
+						if tb.pers == nil { // setArr, inline
+							tb.arr[b-1] = v
+						} else {
+							tb.setArr(b-1, v)
+						}
 						continue
 					}
 				}
@@ -313,9 +355,28 @@ newframe:
 					} else {
 						v = *regAt(base, ins.C())
 					}
-					if nd, sure := tb.findConst((*stringObject)(key.p)); nd != nil {
+					// Table.findConst's first probe, inline.
+					ks := (*stringObject)(key.p)
+					var nd *node
+					sure := true
+					if mask := len(tb.nodes) - 1; mask >= 0 {
+						nd = &tb.nodes[int(ks.hash)&mask]
+						if nd.key.p != key.p {
+							if nd.key.p == nil && ks.hash != 0 {
+								nd = nil
+							} else {
+								nd, sure = tb.findConstProbe(ks)
+							}
+						}
+					}
+					if nd != nil {
 						if nd.val.p != nil || tb.meta == nil {
-							tb.setNode(nd, v)
+							if tb.pers == nil { // setNode, inline
+								tb.flags = 0
+								nd.val = v
+							} else {
+								tb.setNode(nd, v)
+							}
 							continue
 						}
 					} else if sure && tb.meta == nil && v.p != nil && tb.hasRoom() {

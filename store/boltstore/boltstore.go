@@ -66,8 +66,8 @@ func Open(path string, opts *Options) (*Store, error) {
 		FreelistType: bolt.FreelistMapType,
 		// Mapping the file larger than it is spares the commits that grow
 		// it a remap, which copies every node the transaction touched out
-		// of the old mapping (a third of a 10,000-record commit's CPU into
-		// a new file). Only address space is reserved.
+		// of the old mapping (see the package doc). Only address space is
+		// reserved.
 		InitialMmapSize: initialMmapSize,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {

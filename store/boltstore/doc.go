@@ -17,6 +17,12 @@
 //	1,000    100K keys         -               17 ms           8.3 ms
 //	10,000   100K keys         -               53 ms          35 ms
 //
+// The file is mapped 1 GiB large from the start (InitialMmapSize): a
+// commit that grows the file past its mapping would otherwise remap it,
+// copying every node it touched out of the old mapping first: ten
+// engine.Batch calls of 10,000 new records into a new file took 28% more
+// CPU, and 14 times the allocations, than with the mapping in place.
+//
 // The alternative measured, cockroachdb/pebble (an LSM tree: a commit
 // appends to a log and fsyncs once), took 0.9, 9.6, 2.7 and 14 ms for the
 // random-key rows, but adds 15 MB to a binary against bbolt's 0.6 MB, 35

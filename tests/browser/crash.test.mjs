@@ -6,15 +6,15 @@
 // counter agree: no torn commit), no record may be reported damaged, and
 // it must hold at least every commit the killed page saw flush() confirm.
 //
-// CRASH_ITERATIONS sets the number of kills (default 40; the long mode is
-// e.g. CRASH_ITERATIONS=1000). CRASH_SEED makes the schedule repeatable.
+// BROWSER_CRASH_ITERATIONS sets the number of kills (default 40; the long mode is
+// e.g. BROWSER_CRASH_ITERATIONS=1000). BROWSER_CRASH_SEED repeats a schedule.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, startServer } from './harness.mjs';
 
-const iterations = Number(process.env.CRASH_ITERATIONS) || 40;
-const seed = Number(process.env.CRASH_SEED) || Date.now() % 100000;
+const iterations = Number(process.env.BROWSER_CRASH_ITERATIONS) || 40;
+const seed = Number(process.env.BROWSER_CRASH_SEED) || Date.now() % 100000;
 
 let server;
 let browser;
@@ -68,7 +68,7 @@ async function checkedState(page) {
 
 test(`a page reloaded or closed mid-commit ${iterations} times keeps every durable commit and no torn state`, async (t) => {
   const rand = random(seed);
-  t.diagnostic(`seed ${seed} (CRASH_SEED reruns this schedule)`);
+  t.diagnostic(`seed ${seed} (BROWSER_CRASH_SEED reruns this schedule)`);
   const context = await browser.newContext();
   const url = `${server.url}/fixtures/crash.html?db=crash-${seed}`;
   const durable = new Map(); // life -> highest commit acknowledged
