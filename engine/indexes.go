@@ -138,13 +138,7 @@ func (e *Engine) loadDefinitions() error {
 	e.colls = newCollections(e)
 	e.catalog = query.NewCatalog()
 	if schemas := e.sys.GetStr("schemas").AsTable(); schemas != nil {
-		k := lua.Nil
-		for {
-			key, v, ok, _ := schemas.Next(k)
-			if !ok {
-				break
-			}
-			k = key
+		for pos, key, v := schemas.Iter(0); pos != 0; pos, key, v = schemas.Iter(pos) {
 			name, _ := key.AsString()
 			t := v.AsTable()
 			if t == nil || name == "" {

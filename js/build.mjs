@@ -52,7 +52,7 @@ function measure(label, file) {
 }
 
 if (!args.has('--skip-go')) {
-  const plain = join(dist, 'lua.plain.wasm');
+  const plain = join(dist, `lua.plain.${process.pid}.wasm`);
   execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', plain, './wasm'], {
     cwd: root,
     stdio: 'inherit',
@@ -62,7 +62,7 @@ if (!args.has('--skip-go')) {
   let shipped = plain;
   const wasmOpt = join(root, 'node_modules', 'binaryen', 'bin', 'wasm-opt');
   if (args.has('--wasm-opt') && existsSync(wasmOpt)) {
-    const opt = join(dist, 'lua.opt.wasm');
+    const opt = join(dist, `lua.opt.${process.pid}.wasm`);
     const t0 = Date.now();
     execFileSync(wasmOpt, ['-Oz', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-mutable-globals', plain, '-o', opt], { stdio: 'inherit' });
     measure(`lua.wasm (+ wasm-opt -Oz, ${((Date.now() - t0) / 1000).toFixed(0)} s)`, opt);
@@ -74,7 +74,7 @@ if (!args.has('--skip-go')) {
   }
   renameSync(shipped, join(dist, 'lua.wasm'));
   rmSync(plain, { force: true });
-  rmSync(join(dist, 'lua.opt.wasm'), { force: true });
+  rmSync(join(dist, `lua.opt.${process.pid}.wasm`), { force: true });
 }
 
 const common = { bundle: true, minify: true, keepNames: true, external: ['node:*'], legalComments: 'inline', target: ['es2022'], logLevel: 'warning' };

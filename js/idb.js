@@ -165,8 +165,10 @@ export function parseEntry(entry, damaged = [], where = 'a log entry') {
         key = null;
       }
     }
-    let next = f ? f.end + 4 : entry.length;
-    if (next < entry.length && !frameAt(entry, next)) {
+    // The next frame: after this one if its length is intact, else the
+    // first place where an intact frame starts.
+    let next = f ? f.end + 4 : -1;
+    if (next < 0 || (next < entry.length && !frameAt(entry, next))) {
       for (next = p + 1; next < entry.length && !frameAt(entry, next); next++);
     }
     damaged.push(key
@@ -432,18 +434,21 @@ export class IndexedDBStore {
     return this.#withLock(() => this.#write(ops));
   }
 
-  async #write(ops) {
+  async #write(ops, reopened = false) {
     const db = this.#db || (await this.open());
     const batch = formatEntry(ops);
+    let tx;
+    try {
+      tx = db.transaction(LOG, 'readwrite', { durability: 'strict' });
+    } catch (e) {
+      // Closed under us: by a versionchange, or by the browser (WebKit did,
+      // in a page reloaded while another was committing). Nothing was
+      // written: try once more on a new connection.
+      if (this.#db === db) this.#db = null;
+      if (!reopened && !this.#closed) return this.#write(ops, true);
+      throw storageError(e, 'writing to the database');
+    }
     const version = await new Promise((resolve, reject) => {
-      let tx;
-      try {
-        tx = db.transaction(LOG, 'readwrite', { durability: 'strict' });
-      } catch (e) {
-        this.#db = null; // closed under us (versionchange): reopen next time
-        reject(storageError(e, 'writing to the database'));
-        return;
-      }
       let next;
       let conflict = false;
       tx.oncomplete = () => resolve(next);

@@ -706,8 +706,8 @@ func (t *Table) Next(k Value) (key, val Value, ok bool, err error) {
 //	for pos, k, v := t.Iter(0); pos != 0; pos, k, v = t.Iter(pos) { ... }
 //
 // It visits the entries Next does, in the same order, but resumes from a
-// position instead of re-hashing the previous key to find it, which makes
-// walking a big table about twice as fast. As with Next, fields may be
+// position instead of finding the previous key again, a hash lookup (and a
+// likely cache miss) per entry of a big table. As with Next, fields may be
 // assigned (nil included) during the walk but no key may be added.
 func (t *Table) Iter(pos int) (next int, key, val Value) {
 	for ; pos < len(t.arr); pos++ {

@@ -40,11 +40,12 @@
 // need persisting, as rebuilding 10,000 records takes a few milliseconds.
 // There are three kinds:
 //
-//   - btree: a B-tree (github.com/google/btree) of (field value, record
-//     key) entries, so duplicates are kept in a stable order. It answers
-//     = < <= > >= between startsWith in, and sorted output, by walking a
-//     range and stopping as soon as the query has its rows: a query taking
-//     10 records of 100,000 reads about 10 entries.
+//   - btree: a B+-tree of (field value, record key) entries, so
+//     duplicates are kept in a stable order (an entrySet: two levels, a
+//     list of sorted leaves, built by sorting every entry at once). It
+//     answers = < <= > >= between startsWith in, and sorted output, by
+//     walking a range and stopping as soon as the query has its rows: a
+//     query taking 10 records of 100,000 reads about 10 entries.
 //   - hash: a Go map from field value to the keys of its records (with a
 //     position map once a value has many records, so that writes stay
 //     O(1)). It answers = and in, and counts them without reading a record.
@@ -53,7 +54,9 @@
 //
 // Every index also maps each record key to the value it indexed, so that a
 // write can remove a record's old entry without the old record, which the
-// write has already replaced.
+// write has already replaced. A B-tree or suffix index makes that map on
+// its first write: it costs as much time as the rest of the build, and
+// more memory than the entries, which an index only read never needs.
 //
 // # Planning
 //
@@ -61,8 +64,11 @@
 // model), runs it and reports it in Result.Plan: "btree range on score
 // [800, +inf) desc", "hash lookup on name; sort by score desc", "full scan
 // (endsWith)". A scan reads each record once, walking each field path with
-// keys prepared in advance, and allocates nothing per record but its rows;
-// a sort keeps only the best offset+limit rows in a heap.
+// keys prepared in advance (the very key strings of the first record, which
+// records made by one Lua chunk share, so that a table finds them by
+// identity), and allocates nothing per record but its rows; a sort keeps
+// only the best offset+limit rows in a heap. Walks of a collection resume
+// from a position (Table.Iter) rather than re-hash each key as next does.
 //
 // # Measurements
 //

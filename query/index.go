@@ -45,6 +45,8 @@ type Index struct {
 	// A B-tree index makes it from its entries on its first write (see
 	// recordValues), as it takes as long as the rest of the build: an
 	// index rebuilt when Memory loads and then only read never needs it.
+	// A hash index keeps it from the start: made from the buckets, it
+	// would need a new string object for each string value.
 	values *keyMap[lua.Value]
 	count  int // records in the index
 
@@ -99,10 +101,7 @@ func (ix *Index) recordValues() *keyMap[lua.Value] {
 // build indexes every record of coll. A B-tree sorts all its entries at
 // once, which is several times faster than inserting them one by one.
 func (ix *Index) build(coll *lua.Table) {
-	for _, rec := range records(coll) {
-		ix.path.learnKeys(rec)
-		break
-	}
+	ix.path.learnKeys(firstRecord(coll))
 	if ix.def.Kind == KindHash {
 		for k, rec := range records(coll) {
 			ix.insert(k, ix.stored(ix.path.lookup(rec)))
@@ -168,7 +167,7 @@ func (ix *Index) insert(key, v lua.Value) {
 	if v.IsNil() {
 		return
 	}
-	ix.values.set(key, v)
+	ix.recordValues().set(key, v)
 	ix.count++
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:

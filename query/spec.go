@@ -127,18 +127,14 @@ func compileSpec(s Spec) (*request, error) {
 // learnKeys prepares r's field paths for the records of coll (see
 // path.learnKeys), learning from its first record.
 func (r *request) learnKeys(coll *lua.Table) {
-	for pos, _, v := coll.Iter(0); pos != 0; pos, _, v = coll.Iter(pos) {
-		if rec := v.AsTable(); rec != nil {
-			for _, c := range r.all {
-				c.path.learnKeys(rec)
-			}
-			for _, c := range r.any {
-				c.path.learnKeys(rec)
-			}
-			r.sortPath.learnKeys(rec)
-			return
-		}
+	rec := firstRecord(coll)
+	for _, c := range r.all {
+		c.path.learnKeys(rec)
 	}
+	for _, c := range r.any {
+		c.path.learnKeys(rec)
+	}
+	r.sortPath.learnKeys(rec)
 }
 
 func (r *request) matches(rec *lua.Table, skip *cond, anyDone bool) bool {

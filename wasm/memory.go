@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/luawasm/luawasm/engine"
@@ -247,7 +246,7 @@ func lwAuditLog(n int32) int32 {
 		out := lua.NewTable(len(log), 0)
 		for i, e := range log {
 			t := lua.NewTable(0, 5)
-			t.SetStr("time", lua.String(isoTime(e.Time)))
+			t.SetStr("time", lua.String(e.Time.UTC().Format(time.RFC3339Nano)))
 			t.SetStr("operation", lua.String(e.Operation))
 			t.SetStr("collection", lua.String(e.Collection))
 			t.SetStr("key", lua.String(e.Key))
@@ -342,46 +341,4 @@ func intField(t *lua.Table, name string) int64 {
 		return int64(f)
 	}
 	return 0
-}
-
-// isoTime formats t in UTC as time.RFC3339Nano does
-// (2006-01-02T15:04:05.999999999Z), without time's layout interpreter,
-// which would add some 40 KB to the module for this one format.
-func isoTime(t time.Time) string {
-	t = t.UTC()
-	year, month, day := t.Date()
-	hour, min, sec := t.Clock()
-	b := make([]byte, 0, len("2006-01-02T15:04:05.999999999Z"))
-	if year < 0 {
-		b = append(b, '-')
-		year = -year
-	}
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, min, 2)
-	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
-	if ns := t.Nanosecond(); ns != 0 {
-		b = append(b, '.')
-		b = appendDigits(b, ns, 9)
-		for b[len(b)-1] == '0' {
-			b = b[:len(b)-1]
-		}
-	}
-	return string(append(b, 'Z'))
-}
-
-// appendDigits appends n (non-negative) in decimal, zero-padded to width.
-func appendDigits(b []byte, n, width int) []byte {
-	s := strconv.Itoa(n)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
-	}
-	return append(b, s...)
 }

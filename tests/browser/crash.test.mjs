@@ -6,14 +6,14 @@
 // counter agree: no torn commit), no record may be reported damaged, and
 // it must hold at least every commit the killed page saw flush() confirm.
 //
-// BROWSER_CRASH_ITERATIONS sets the number of kills (default 40; the long mode is
+// BROWSER_CRASH_ITERATIONS sets the number of kills (default 30; the long mode is
 // e.g. BROWSER_CRASH_ITERATIONS=1000). BROWSER_CRASH_SEED repeats a schedule.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, startServer } from './harness.mjs';
 
-const iterations = Number(process.env.BROWSER_CRASH_ITERATIONS) || 40;
+const iterations = Number(process.env.BROWSER_CRASH_ITERATIONS) || 30;
 const seed = Number(process.env.BROWSER_CRASH_SEED) || Date.now() % 100000;
 
 let server;

@@ -62,8 +62,7 @@ class FirefoxPage extends Page {
   }
 
   async reload({ waitUntil = 'load' } = {}) {
-    // Puppeteer waits at least for the new document to start loading.
-    if (waitUntil === 'commit') await this.page.evaluate(() => location.reload());
+    if (waitUntil === 'commit') await this.reloadUntilCommit();
     else await this.page.reload();
   }
 

@@ -141,6 +141,19 @@ export class Page {
     }
   }
 
+  /**
+   * Starts a reload and resolves once the new document has replaced this
+   * one (Playwright's waitUntil: 'commit'), for drivers without it.
+   */
+  async reloadUntilCommit() {
+    const mark = `m${Math.random()}`;
+    await this.evaluate((m) => {
+      window.__reloadMark = m;
+      setTimeout(() => location.reload());
+    }, mark);
+    await this.waitForFunction((m) => window.__reloadMark !== m, mark);
+  }
+
   /** Resolves once cond() (a test on page.logs, say) holds, collecting the page's output meanwhile. */
   async until(cond, { timeout = 30000 } = {}) {
     const end = Date.now() + timeout;

@@ -184,7 +184,7 @@ class WebKitPage extends Page {
   }
 
   reload({ waitUntil = 'load' } = {}) {
-    if (waitUntil === 'commit') return this.inWindow((d) => d.executeScript('setTimeout(() => location.reload())'));
+    if (waitUntil === 'commit') return this.reloadUntilCommit();
     return this.inWindow((d) => d.navigate().refresh());
   }
 
