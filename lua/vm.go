@@ -78,6 +78,9 @@ func run(t *Thread, pending error) error {
 	// frame) and reloads them from the frame after calls that may push or
 	// pop frames or move the stack, so that few values stay live across
 	// calls and the compiler has little to spill in the hot paths.
+	// Go inlines only the tiniest functions into a function this large,
+	// so the common cases of precallLua, Table.findConst, setNode and
+	// setArr are written out here: a call costs most in WebAssembly.
 	t = s.running // updated where the running thread may change
 newframe:
 	for {

@@ -198,6 +198,26 @@ p('| engine | file | raw | gzip | brotli |', '| --- | --- | ---: | ---: | ---: |
 for (const r of sizeRows) p(`| ${r.engine} | ${r.what} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
 p('');
 
+// One line per browser engine: the candidates side by side.
+const geomean = (xs) => (xs.length ? Math.exp(xs.reduce((a, b) => a + Math.log(b), 0) / xs.length) : undefined);
+const ratio = (x) => (x === undefined ? '–' : `${x.toFixed(2)}x`);
+p('### Summary per browser engine', '');
+p('Interpreter: geometric mean over the programs of time / wasmoon\'s in that engine (programs where an engine failed are left out). '
+  + 'Start-up: cold init() to the first result, ms. The sections below have every figure.', '');
+p('| browser engine | luaw / wasmoon | fengari / wasmoon | cold start luaw | wasmoon | fengari |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const engine of engines) {
+  const r = results[engine];
+  if (r.error) {
+    p(`| ${engineNames[engine]} | failed | | | | |`);
+    continue;
+  }
+  const rows = r.interpreter?.rows || [];
+  const rel = (k) => geomean(rows.filter((row) => row.results[k].ms && row.results.wasmoon.ms).map((row) => row.results[k].ms / row.results.wasmoon.ms));
+  const cold = (k) => (r.startup ? ms(r.startup[k].cold) : '–');
+  p(`| ${r.version} | ${ratio(rel('luaw'))} | ${ratio(rel('fengari'))} | ${cold('luaw')} | ${cold('wasmoon')} | ${cold('fengari')} |`);
+}
+p('');
+
 for (const engine of engines) {
   const result = results[engine];
   const name = engineNames[engine];

@@ -27,6 +27,10 @@ export async function launch({ proxy }) {
       'network.proxy.no_proxies_on': '127.0.0.1, localhost',
       // A small storage limit (in KiB), so that setStorageQuota fills it quickly.
       'dom.quotaManager.temporaryStorage.fixedLimit': 50 * 1024,
+      // Timers of background tabs at full speed, as Playwright runs Chromium
+      // (--disable-background-timer-throttling): tests drive several tabs at once.
+      'dom.min_background_timeout_value': 4,
+      'dom.timeout.enable_budget_timer_throttling': false,
     },
   });
   return {

@@ -37,7 +37,7 @@ export const noStorageQuota = 'MiniBrowser under WebDriver cannot limit an origi
 /** Starts Xvfb on a free display; resolves to { display, stop }. */
 function xvfb() {
   return new Promise((resolve, reject) => {
-    const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const proc = track(spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] }));
     proc.on('error', reject);
     proc.on('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
     let out = '';
@@ -60,7 +60,8 @@ function freePort() {
 async function startDriver(env) {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const proc = spawn('WebKitWebDriver', [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, so that ending it ends its MiniBrowser too.
+    const proc = track(spawn('WebKitWebDriver', [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += d));
     const up = await new Promise((resolve) => {
@@ -73,8 +74,8 @@ async function startDriver(env) {
       };
       tryConnect(100);
     });
-    if (up) return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill() };
-    proc.kill();
+    if (up) return { url: `http://127.0.0.1:${port}`, stop: () => killGroup(proc) };
+    killGroup(proc);
     if (attempt >= 3) throw new Error(`WebKitWebDriver did not start: ${stderr}`);
   }
 }
@@ -121,11 +122,13 @@ async function newContext(env, proxy, viewport) {
   const home = await driver.getWindowHandle();
   let queue = Promise.resolve();
   // Runs fn with handle's window current, after the context's other commands.
+  // A command that hangs (WebDriver has no timeout of its own for most)
+  // fails instead of stalling the suite.
   const inWindow = (handle, fn) => {
-    const p = queue.then(async () => {
+    const p = queue.then(() => withTimeout(commandTimeout, (async () => {
       await driver.switchTo().window(handle);
       return fn(driver);
-    });
+    })()));
     queue = p.catch(() => {});
     return p;
   };
@@ -133,7 +136,8 @@ async function newContext(env, proxy, viewport) {
   return {
     async newPage() {
       const handle = await inWindow(home, async (d) => {
-        await d.switchTo().newWindow('tab');
+        // Windows, not tabs: a background tab is hidden, and WebKit throttles hidden pages' timers.
+        await d.switchTo().newWindow('window');
         const h = await d.getWindowHandle();
         if (viewport) await d.manage().window().setRect(viewport);
         return h;
@@ -148,6 +152,37 @@ async function newContext(env, proxy, viewport) {
       server.stop();
     },
   };
+}
+
+const commandTimeout = 120000;
+
+function withTimeout(ms, promise) {
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`webkit: a WebDriver command took more than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// The processes this driver started, ended when node exits.
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.stop();
+});
+
+function track(proc) {
+  const child = { stop: () => (proc.spawnargs[0] === 'Xvfb' ? proc.kill() : killGroup(proc)) };
+  children.add(child);
+  proc.on('exit', () => children.delete(child));
+  return proc;
+}
+
+function killGroup(proc) {
+  try {
+    process.kill(-proc.pid);
+  } catch {
+    // already gone
+  }
 }
 
 let runs = 0;
@@ -183,9 +218,11 @@ class WebKitPage extends Page {
     return this.inWindow((d) => d.get(url));
   }
 
-  reload({ waitUntil = 'load' } = {}) {
-    if (waitUntil === 'commit') return this.reloadUntilCommit();
-    return this.inWindow((d) => d.navigate().refresh());
+  // Not WebDriver's refresh: on a page still loading, it can return with
+  // that page before the reload replaced it.
+  async reload({ waitUntil = 'load' } = {}) {
+    await this.reloadUntilCommit();
+    if (waitUntil !== 'commit') await this.waitForFunction(() => document.readyState === 'complete');
   }
 
   close() {
