@@ -103,13 +103,6 @@ if f then pcall(f) end
 error("malformed chunks survived: " .. #results)
 `
 
-// hostileKnownBugs are the programs of TestHostileEval that fail today,
-// with the bug: they skip, and fail once they pass so that the mark goes.
-var hostileKnownBugs = map[string]string{
-	"loop in xpcall handler":        "a budget exhausted inside an xpcall message handler is caught as an error in error handling: xpcall(error, function() while true do end end) return 'escaped' succeeds (lua/)",
-	"memory bomb in xpcall handler": "the memory budget exhausted inside an xpcall message handler is caught the same way (lua/)",
-}
-
 func TestHostileEval(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -165,14 +158,8 @@ func TestHostileEval(t *testing.T) {
 			start := time.Now()
 			_, err := e.Eval(hostilePrelude + tc.src)
 			elapsed := time.Since(start)
-			bug := hostileKnownBugs[tc.name]
 			if failure := hostileFailure(err, tc.cause, tc.msg); failure != "" {
-				if bug != "" {
-					t.Skipf("known bug: %s (%s)", bug, failure)
-				}
 				t.Error(failure)
-			} else if bug != "" {
-				t.Errorf("passes now: the known bug %q is fixed, remove it from hostileKnownBugs", bug)
 			}
 			t.Logf("%v: %.120v", elapsed.Round(time.Millisecond), err)
 			if elapsed > hostileTimeout {

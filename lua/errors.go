@@ -232,7 +232,14 @@ func (t *Thread) processError(e *Error) {
 		return
 	}
 	if t.errfunc.p != nil {
-		e.Value = t.callMessageHandler(t.errfunc, e.Value)
+		v, fatal := t.callMessageHandler(t.errfunc, e.Value)
+		if fatal != nil {
+			// A budget ran out in the handler: the run stops, as for any
+			// limit error, rather than becoming "error in error handling".
+			*e = *fatal
+			return
+		}
+		e.Value = v
 		return
 	}
 	if t.npcall == 0 && t == t.state.main {
@@ -243,13 +250,14 @@ func (t *Thread) processError(e *Error) {
 // callMessageHandler calls an xpcall handler on the erroring stack. A
 // handler that fails is called again on its own error, as the reference
 // does, until the Go-level nesting limit gives "error in error handling".
-func (t *Thread) callMessageHandler(h, v Value) Value {
+// A limit error in the handler is returned as fatal: no handler absorbs it.
+func (t *Thread) callMessageHandler(h, v Value) (result Value, fatal *Error) {
 	saved := t.errfunc
 	t.errfunc = Nil // the handler's own errors are handled here
 	defer func() { t.errfunc = saved }()
 	for depth := t.nCcalls; ; depth++ {
 		if depth >= maxCcalls+maxCcalls/10 {
-			return String("error in error handling")
+			return String("error in error handling"), nil
 		}
 		if t.ci.lf != nil && t.ci.flags&ciGo == 0 && t.top < t.ci.top {
 			t.top = t.ci.top
@@ -257,13 +265,16 @@ func (t *Thread) callMessageHandler(h, v Value) Value {
 		res, err := t.Call(h, v)
 		if err == nil {
 			if len(res) == 0 {
-				return Nil
+				return Nil, nil
 			}
-			return res[0]
+			return res[0], nil
 		}
 		var e *Error
 		if !errors.As(err, &e) {
-			return String(err.Error())
+			return String(err.Error()), nil
+		}
+		if e.fatal() {
+			return Nil, e
 		}
 		if strings.HasSuffix(tostringBasic(e.Value), "C stack overflow") && depth < maxCcalls {
 			depth = maxCcalls

@@ -191,7 +191,10 @@ test('a full quota keeps the last committed state in the store and everything in
   // committed state, exactly.
   await page.close();
   const next = await fixture(context);
-  await next.setStorageQuota(400 * 1024); // an override lasts as long as its page
+  // Chromium's quota override lasts as long as its page; where a driver
+  // fills the storage instead, it is still full and filling it again may
+  // fail. Either way the quota is in force, as the refused write shows.
+  await next.setStorageQuota(400 * 1024).catch(() => {});
   const restored = await next.evaluate(async () => {
     window.lua = await LuaWASM.init({ dbName: 'quota-last' });
     return { warnings: lua.warnings, state: lua.eval('return {Memory.a, #Memory.list, Memory.big == nil, Memory.notes == nil}') };
