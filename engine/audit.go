@@ -16,8 +16,10 @@ import (
 //
 // so appending writes one small record plus the header, and the log is
 // backed up, exported and rolled back with everything else. The entries
-// of a transaction are appended after it ends, in a commit of their own,
-// so that failed operations are logged too.
+// of a successful transaction are appended to it and committed with its
+// changes, atomically; those of a failed one are appended after its
+// rollback, in a commit that holds only them, so that failures are logged
+// too.
 
 // Audited operation kinds.
 var AuditOperations = []string{"eval", "persistFunction", "set", "get", "delete", "query", "setSchema", "createIndex", "import"}
@@ -128,11 +130,11 @@ func (e *Engine) AuditLog() []AuditEntry {
 	return log
 }
 
-// flushAudit appends the transaction's pending entries of enabled kinds,
-// with its outcome, and commits them.
-func (e *Engine) flushAudit(op string, err error) {
+// appendAudit appends the transaction's pending entries of enabled kinds
+// to the log, with its outcome, and reports whether it appended any. The
+// caller commits them.
+func (e *Engine) appendAudit(op string, err error) bool {
 	pending := e.pending
-	e.pending = nil
 	if op == "eval" {
 		pending = append(pending, AuditEntry{Operation: "eval"})
 	}
@@ -176,9 +178,11 @@ func (e *Engine) flushAudit(op string, err error) {
 		e.trimAudit(a)
 		logged = true
 	}
-	if !logged {
-		return
-	}
+	return logged
+}
+
+// commitAudit commits the entries appendAudit added after a rollback.
+func (e *Engine) commitAudit() {
 	if st, err := e.db.Commit(); err == nil {
 		e.notify("audit", st)
 	} else {

@@ -36,7 +36,10 @@ func (e *Engine) Import(data []byte) error {
 	}
 	if err == nil {
 		e.pending = append(e.pending, AuditEntry{Operation: "import"})
-		e.flushAudit("import", nil)
+		if e.appendAudit("import", nil) {
+			e.commitAudit()
+		}
+		e.pending = nil
 	}
 	return asLuaError(err)
 }

@@ -295,6 +295,7 @@ func (e *Engine) transaction(op string, fn func() error) error {
 	}
 	commit := err == nil || exit != nil && exit.Code == 0
 	if commit {
+		e.appendAudit(op, nil)
 		if cerr := e.commit(op); cerr != nil {
 			err, commit = asLuaError(cerr), false
 		}
@@ -305,7 +306,10 @@ func (e *Engine) transaction(op string, fn func() error) error {
 	if exit == nil {
 		err = asLuaError(err)
 	}
-	e.flushAudit(op, err)
+	if !commit && e.appendAudit(op, err) {
+		e.commitAudit()
+	}
+	e.pending = nil
 	return err
 }
 

@@ -505,6 +505,34 @@ func TestOnCommit(t *testing.T) {
 	}
 }
 
+func isString(v lua.Value, want string) bool {
+	s, ok := v.AsString()
+	return ok && s == want
+}
+
+// An audited transaction's entries commit atomically with its changes;
+// a failed one commits only its entries.
+func TestAuditCommitsWithTheData(t *testing.T) {
+	h := newHarness(t, engine.Options{})
+	if err := h.e.EnableAuditLog([]string{"eval"}, 10); err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	h.e.OnCommit(func(ci engine.CommitInfo) { ops = append(ops, ci.Operation) })
+	h.eval(`Memory.a = 1`)
+	h.evalErr(`Memory.b = 1 error("x")`)
+	if strings.Join(ops, " ") != "eval audit" {
+		t.Errorf("commits: %q, want one eval commit, then one audit-only commit", ops)
+	}
+	h.reopen()
+	if log := h.e.AuditLog(); len(log) != 2 || log[0].Outcome != "ok" || !strings.Contains(log[1].Outcome, "x") {
+		t.Errorf("log after reopen: %+v", log)
+	}
+	if got := h.eval(`return tostring(Memory.a) .. tostring(Memory.b)`); len(got) != 1 || !isString(got[0], "1nil") {
+		t.Errorf("Memory after reopen: %v", got)
+	}
+}
+
 func TestCompression(t *testing.T) {
 	for _, tt := range []struct {
 		threshold  int
