@@ -277,22 +277,6 @@ var knownBugs = []struct {
 		func(code, ours, ref string) bool {
 			return strings.Contains(code, "^") && strings.Contains(ours, "nan") && (strings.Contains(ref, "inf") || strings.Contains(ref, "f0.0"))
 		}},
-	{"math.fmod with two bad arguments blames #1; lua5.4 blames #2, as gcc evaluates the two luaL_checknumber calls in fmod(...)'s arguments right to left: math.fmod(\"a\", \"b\") (lib/math.go)",
-		func(code, ours, ref string) bool {
-			return strings.Contains(code, "fmod") && strings.Contains(ours, "#1 to 'fmod'") && strings.Contains(ref, "#2 to 'fmod'")
-		}},
-	{"an error naming a constant string cuts the name at its first zero byte in lua5.4 (ldebug.c formats it with %s): ~\"\\0\" says (constant '') there, (constant '\\0') here (lua/debuginfo.go)",
-		func(code, ours, ref string) bool {
-			before, name, ok := strings.Cut(ours, "(constant '")
-			name, after, ok2 := strings.Cut(name, "')")
-			if !ok || !ok2 || !strings.Contains(name, "\x00") {
-				return false
-			}
-			name, _, _ = strings.Cut(name, "\x00")
-			_, refMsg, _ := strings.Cut(ref, "fuzz:") // past the message's length
-			_, ourMsg, _ := strings.Cut(before+"(constant '"+name+"')"+after, "fuzz:")
-			return refMsg == ourMsg
-		}},
 }
 
 func excused(t *testing.T, code, ours, ref string) bool {

@@ -113,11 +113,13 @@ func mathFmod(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		}
 		return t.Ret(lua.Int(a % d)) // truncated, as C's %
 	}
-	x, err := lua.CheckFloat(args, 1)
+	// The reference checks both arguments in one C call expression, which
+	// gcc evaluates right to left: a bad second argument is reported first.
+	y, err := lua.CheckFloat(args, 2)
 	if err != nil {
 		return nil, err
 	}
-	y, err := lua.CheckFloat(args, 2)
+	x, err := lua.CheckFloat(args, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package lua
 
 import (
+	"strings"
+
 	"github.com/luawasm/luawasm/compile"
 	"github.com/luawasm/luawasm/internal/printf"
 )
@@ -239,5 +241,12 @@ func formatVarInfo(kind, name string) string {
 	if kind == "" {
 		return ""
 	}
-	return printf.Sprintf(" (%s '%s')", kind, name)
+	return printf.Sprintf(" (%s '%s')", kind, cString(name))
+}
+
+// cString cuts a name at its first zero byte, as the reference's messages
+// do: they format names, which may be any constant string, with C's %s.
+func cString(name string) string {
+	name, _, _ = strings.Cut(name, "\x00")
+	return name
 }

@@ -347,7 +347,7 @@ func (s *State) frameFuncName(ci *callInfo) string {
 		return "function '" + g + "'"
 	}
 	if kind, name := funcNameFromCall(ci); kind != "" {
-		return kind + " '" + name + "'"
+		return kind + " '" + cString(name) + "'"
 	}
 	if ci.lf != nil && ci.flags&ciGo == 0 {
 		p := ci.lf.proto.src

@@ -72,23 +72,22 @@
 //
 // # Measurements
 //
-// On the development machine (2 cores shared with other jobs; best of
-// several runs, natively): building a btree index over 10,000 records
-// takes about 7 ms; an indexed query returning 10 of 100,000 records 3 to
-// 6 µs; a full scan of 10,000 records 0.6 ms, but 2 to 10 ms when other
-// jobs compete for the caches, as a scan is bound by cache misses on the
-// records (and the key re-hashing of Table.Next: iterating alone is 40%
-// of a scan). In wasm (node) the same take about 60 ms, 35 µs and 23 ms.
-// An index costs 96 (btree) to 142 (hash on a unique field, suffix) bytes
-// per record, 13 to 19% of the records it indexes (five fields, one
-// nested: 748 bytes each). The benchmarks of this package measure all of
-// these.
-//
-// google/btree and tidwall/btree built and searched at the same speed
-// here and use the same memory (53 bytes per entry at degree 32, which
-// was fastest among 8 to 128); google/btree is already linked by
-// store/memstore and adds 74 KB (18 KB gzipped) to a wasm binary against
-// tidwall's 105 KB (24 KB).
+// On the development machine (2 cores shared with up to seven other jobs,
+// which made every figure 2 to 10 times slower than on an idle machine;
+// best of interleaved runs): natively, building a btree index over 10,000
+// records takes about 3 ms; an indexed query returning 10 of 100,000
+// records 2 to 4 µs; a full scan of 10,000 records 0.6 to 3 ms, bound by
+// cache misses on the records. In wasm the build took 43 ms (node) and 53
+// ms (Chromium), a scan 16 ms, an indexed query 30 to 60 µs once compiled.
+// In the same runs, the google/btree index this package had before,
+// filled one insert at a time with a Go map from record key to value made
+// at once, built 2 to 3 times slower (wasm pays dearly for its per-node
+// allocations, write barriers and callbacks), and scans that re-hashed
+// each key with Table.Next and compared field names byte by byte took 1.3
+// to 2 times as long. A btree index costs 32 bytes per record while only
+// read and 85 (11% of records of five fields, one nested: 748 bytes) once
+// written; a hash index 106 to 142 bytes (14 to 19%), a suffix index 72
+// and 125 (17%). The benchmarks of this package measure all of these.
 //
 // A scan for endsWith or contains over 100,000 records takes 45 to 80 ms
 // here. A reversed-string B-tree answers a selective endsWith in a few
