@@ -73,6 +73,11 @@ type Options struct {
 	// Prepare, when set, is called with the new state before the
 	// libraries are opened (the command line sets LUA_NOENV there).
 	Prepare func(*lua.State)
+	// Sandbox opens only the libraries that cannot reach the host
+	// (lib.OpenSafe): no io, package/require, dofile/loadfile or debug,
+	// and of os only time, clock, date, difftime and the engine's exit.
+	// For untrusted scripts, with MaxInstructions and MemoryLimit.
+	Sandbox bool
 }
 
 // DefaultMaxBatchOps is the batch limit when Options.MaxBatchOps is 0.
@@ -132,7 +137,11 @@ func Open(opts Options) (*Engine, error) {
 	if opts.Prepare != nil {
 		opts.Prepare(e.state)
 	}
-	lib.OpenAll(e.state)
+	if opts.Sandbox {
+		lib.OpenSafe(e.state)
+	} else {
+		lib.OpenAll(e.state)
+	}
 	e.state.SetInstructionLimit(opts.MaxInstructions)
 	e.state.SetMemoryLimit(opts.MemoryLimit)
 	e.replaceExit()
