@@ -9,14 +9,15 @@
 //
 // Usage: node js/build.mjs [--wasm-opt] [--skip-go]
 // --skip-go keeps an existing dist/lua.wasm (for JS-only changes).
-// --wasm-opt also measures binaryen's wasm-opt -Oz and ships its output if
-// it is smaller both gzipped and brotlied. On Go's output (Go 1.26,
-// binaryen 132, 2026-11-22) it takes 2 to 30 minutes (idle or loaded
-// machine) to make the module 7% smaller raw and 0.5% smaller gzipped but
-// 0.7% larger brotlied, so it is not the default. The raw size is what a
-// reload pays for: Chromium streams the cached module's raw bytes into V8
-// on every load (warm init() went from ~119 to ~98 ms median with -Oz).
-// GOWASM=satconv,signext changes the size by less than 0.1%.
+// --wasm-opt also runs binaryen's wasm-opt -O2 and ships its output if it
+// is smaller both gzipped and brotlied. Measured on Go's output (Go 1.26,
+// binaryen 132, 2026-11-22; sizes raw / gzip / brotli): -O2 gains 3% /
+// 1.3% / 0.5%, -Oz 7% / 0.5% / -0.7% (brotli grows); neither changed
+// fib, loop or string benchmarks in Chromium beyond the noise. Each takes
+// 2 to 30 minutes (idle or loaded machine), so it is not the default. The
+// raw size is what a reload pays for: Chromium streams the cached module's
+// raw bytes into V8 on every load. GOWASM=satconv,signext changes the size
+// by less than 0.1%.
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,8 +69,8 @@ if (!args.has('--skip-go')) {
   if (args.has('--wasm-opt') && existsSync(wasmOpt)) {
     const opt = join(dist, `lua.opt.${process.pid}.wasm`);
     const t0 = Date.now();
-    execFileSync(wasmOpt, ['-Oz', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-mutable-globals', plain, '-o', opt], { stdio: 'inherit' });
-    measure(`lua.wasm (+ wasm-opt -Oz, ${((Date.now() - t0) / 1000).toFixed(0)} s)`, opt);
+    execFileSync(wasmOpt, ['-O2', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-mutable-globals', plain, '-o', opt], { stdio: 'inherit' });
+    measure(`lua.wasm (+ wasm-opt -O2, ${((Date.now() - t0) / 1000).toFixed(0)} s)`, opt);
     const [before, after] = sizes.slice(-2);
     if (after.gzip < before.gzip && after.brotli < before.brotli) {
       shipped = opt;

@@ -143,9 +143,10 @@ export interface FieldRule {
   minLength?: number;
   maxLength?: number;
   /**
-   * A regular expression a string must match. A RegExp is passed as its
-   * source (flags i, m and s become (?i), (?m), (?s)); it runs with Go's
-   * RE2 syntax, which has no lookaround and no backreferences.
+   * A regular expression a string must match, run as a JavaScript RegExp
+   * (its flags i, m and s are kept; g, y and u do not change a test). The
+   * schema is stored with the pattern's source: the native Go engine runs
+   * it with Go's RE2 syntax, which has no lookaround and no backreferences.
    */
   pattern?: RegExp | string;
   /** The allowed values. */

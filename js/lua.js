@@ -343,7 +343,7 @@ export class LuaInstance extends EventTarget {
 
   /**
    * Sets the schema of a collection, checked on every write to it (a
-   * RegExp pattern runs with Go's RE2 syntax). Resolves to true once durable.
+   * pattern runs as a JavaScript RegExp). Resolves to true once durable.
    */
   async setSchema(table, schema) {
     this.#check();

@@ -171,8 +171,8 @@ function querySpec(m, q, what) {
 
 /**
  * [collection, schema] of setSchema. A RegExp pattern becomes its source,
- * its i, m and s flags inline flags ((?i)); the engine runs it with Go's
- * RE2 syntax, which has no backreferences or lookaround.
+ * its i, m and s flags inline flags ((?i)), the form the engine stores; in
+ * the browser the engine runs it as a RegExp again (engine/pattern_js.go).
  */
 export function schemaArgs(table, schema) {
   const m = 'setSchema';
@@ -223,7 +223,7 @@ function patternSource(m, v, at) {
   if (typeof v === 'string') return v;
   if (!(v instanceof RegExp)) throw fail(m, `${at} must be a RegExp or a string, got ${describe(v)}`);
   const unsupported = v.flags.replace(/[imsgyu]/g, '');
-  if (unsupported) throw fail(m, `${at}: the flag '${unsupported}' has no RE2 equivalent`);
+  if (unsupported) throw fail(m, `${at}: the flag '${unsupported}' cannot be stored with a schema`);
   const inline = v.flags.replace(/[gyu]/g, ''); // g, y and u do not change what a test matches
   return inline ? `(?${inline})${v.source}` : v.source;
 }

@@ -29,7 +29,10 @@ func Sprintf(format string, args ...any) string {
 // format has a %w verb, the error unwraps to that argument (the last one,
 // if there are several).
 func Errorf(format string, args ...any) error {
-	e := &wrapError{msg: Sprintf(format, args...)}
+	// Through Appendf, not Sprintf: go vet -printf.funcs=<this package>.Sprintf
+	// checks the callers of Sprintf and its wrappers, and would take Errorf
+	// for one and reject its %w.
+	e := &wrapError{msg: string(Appendf(nil, format, args...))}
 	argNum := 0
 	for i := 0; i < len(format); i++ {
 		if format[i] != '%' || i+1 == len(format) {

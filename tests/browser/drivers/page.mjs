@@ -150,7 +150,7 @@ export class Page {
     await this.evaluate((m) => {
       window.__reloadMark = m;
       setTimeout(() => location.reload());
-    }, mark);
+    }, mark).catch(() => {}); // the reload may overtake the result
     await this.waitForFunction((m) => window.__reloadMark !== m, mark);
   }
 

@@ -218,11 +218,9 @@ class WebKitPage extends Page {
     return this.inWindow((d) => d.get(url));
   }
 
-  // Not WebDriver's refresh: on a page still loading, it can return with
-  // that page before the reload replaced it.
-  async reload({ waitUntil = 'load' } = {}) {
-    await this.reloadUntilCommit();
-    if (waitUntil !== 'commit') await this.waitForFunction(() => document.readyState === 'complete');
+  reload({ waitUntil = 'load' } = {}) {
+    if (waitUntil === 'commit') return this.reloadUntilCommit();
+    return this.inWindow((d) => d.navigate().refresh());
   }
 
   close() {
