@@ -3,6 +3,7 @@ package engine_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -578,6 +579,46 @@ func TestWarningsForDamagedRecords(t *testing.T) {
 		t.Errorf("warnings: %v", w)
 	}
 	h.check(`return Memory.good[1] == 1`)
+}
+
+// A damaged or missing root record fails Open with persist.ErrNoRoot and
+// changes nothing: with the record restored, everything loads again.
+func TestDamagedRootChangesNothing(t *testing.T) {
+	for _, damage := range []string{"truncated", "deleted"} {
+		h := newHarness(t, engine.Options{})
+		h.eval(`Memory.users = {} for i = 1, 40 do Memory.users[i] = {id = i} end`)
+		h.e.Close()
+		records := map[string]string{}
+		h.backend.Scan(nil, func(k, v []byte) error { records[string(k)] = string(v); return nil })
+		original, ok := records[rootKey]
+		if !ok {
+			t.Fatalf("no root record among %d", len(records))
+		}
+		var b store.Batch
+		if damage == "deleted" {
+			b.Delete([]byte(rootKey))
+		} else {
+			b.Put([]byte(rootKey), []byte(original[:len(original)-1]))
+		}
+		h.backend.Commit(&b)
+		for range 2 {
+			if _, err := engine.Open(engine.Options{Backend: h.backend}); !errors.Is(err, persist.ErrNoRoot) {
+				t.Fatalf("%s root: Open: %v, want ErrNoRoot", damage, err)
+			}
+		}
+		after := map[string]string{}
+		h.backend.Scan(nil, func(k, v []byte) error { after[string(k)] = string(v); return nil })
+		delete(records, rootKey)
+		delete(after, rootKey)
+		if !maps.Equal(records, after) {
+			t.Fatalf("%s root: the other records changed", damage)
+		}
+		b = store.Batch{}
+		b.Put([]byte(rootKey), []byte(original))
+		h.backend.Commit(&b)
+		h.open()
+		h.check(`return #Memory.users == 40 and Memory.users[40].id == 40`)
+	}
 }
 
 func TestRegisteredHostFunctionsPersist(t *testing.T) {

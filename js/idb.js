@@ -230,6 +230,9 @@ export class IndexedDBStore {
   /** Opens the database; rejects with a StorageError. */
   async open() {
     if (this.#db) return this.#db;
+    // WebKit answers null for a moment in a page just reloaded while
+    // another page of the origin was committing: look again before failing.
+    for (let i = 0; i < 10 && !hasIndexedDB(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     if (!hasIndexedDB()) {
       throw new StorageError('unavailable', 'IndexedDB is not available here (a private browsing mode, or a sandboxed frame): pass { persistence: "memory" } to run without persistence');
     }

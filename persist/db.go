@@ -120,6 +120,12 @@ func (db *DB) Close() {
 // ErrClosed is returned by the methods of a closed DB.
 var ErrClosed = errors.New("persist: the database is closed")
 
+// ErrNoRoot is returned by Open when the store has records but its root
+// table, from which everything is reached, is missing or damaged. Open
+// changes nothing then: an empty root committed in its place would make
+// every other record garbage.
+var ErrNoRoot = errors.New("persist: the store's root table is missing or damaged; the store was left unchanged (restore a backup)")
+
 // A LoadError reports a record that could not be loaded, or an object
 // that a record refers to but that could not be found.
 type LoadError struct {

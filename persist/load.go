@@ -88,7 +88,13 @@ func (db *DB) load() error {
 		root = s.v.AsTable()
 	}
 	if root == nil {
-		return printf.Errorf("persist: the store has no root table (%d records)", l.records)
+		return printf.Errorf("%w: no record of it among %d records", ErrNoRoot, l.records)
+	}
+	rootKey := appendHeaderKey(nil, l.rootID)
+	for _, p := range l.problems {
+		if bytes.Equal(p.Key, rootKey) || bytes.Equal(p.Key, metaKey) {
+			return printf.Errorf("%w: %v", ErrNoRoot, p)
+		}
 	}
 	db.root = root
 	for h := range l.protoRaw {

@@ -218,9 +218,14 @@ class WebKitPage extends Page {
     return this.inWindow((d) => d.get(url));
   }
 
-  reload({ waitUntil = 'load' } = {}) {
+  // WebDriver's refresh of a page still loading can return before the new
+  // document replaced it: wait until the marked document is gone too.
+  async reload({ waitUntil = 'load' } = {}) {
     if (waitUntil === 'commit') return this.reloadUntilCommit();
-    return this.inWindow((d) => d.navigate().refresh());
+    const mark = `m${Math.random()}`;
+    await this.evaluate((m) => (window.__reloadMark = m), mark).catch(() => {});
+    await this.inWindow((d) => d.navigate().refresh());
+    await this.waitForFunction((m) => window.__reloadMark !== m && document.readyState === 'complete', mark);
   }
 
   close() {
