@@ -87,7 +87,9 @@ func TestHostileLua(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error")
 			}
-			if elapsed := time.Since(start); elapsed > 10*time.Second {
+			// A guard against budgets that do not stop a program, generous
+			// enough for a loaded machine (speed is for the benchmarks).
+			if elapsed := time.Since(start); elapsed > time.Minute {
 				t.Errorf("took %v", elapsed)
 			}
 			if tc.cause != nil && !errors.Is(err, tc.cause) {
