@@ -621,6 +621,49 @@ func TestDamagedRootChangesNothing(t *testing.T) {
 	}
 }
 
+// Once a load found damage, no open deletes the records that only the
+// lost one referred to, even after the damaged record was rewritten: they
+// look like garbage and are not.
+func TestDamageKeepsOrphans(t *testing.T) {
+	h := newHarness(t, engine.Options{})
+	h.eval(`Memory.box = {users = {}} for i = 1, 40 do Memory.box.users[i] = {id = i} end`)
+	h.e.Close()
+	records := func() map[string]bool {
+		m := map[string]bool{}
+		h.backend.Scan(nil, func(k, v []byte) error { m[string(k)] = true; return nil })
+		return m
+	}
+	before := records()
+	var b store.Batch
+	h.backend.Scan(nil, func(k, v []byte) error {
+		if p, err := store.DecodeRecord(k, v); err == nil && strings.Contains(string(p), "users") {
+			b.Put(k, v[:len(v)-1]) // the box table: users is lost with it
+		}
+		return nil
+	})
+	if b.Len() != 1 {
+		t.Fatalf("%d records hold the name users", b.Len())
+	}
+	h.backend.Commit(&b)
+	h.open()
+	if len(h.e.Warnings()) == 0 {
+		t.Fatal("no warning for the damaged record")
+	}
+	h.eval(`Memory.box.note = "rewritten"`) // rewrites the damaged record
+	for range 2 {
+		h.reopen()
+		if w := h.e.Warnings(); len(w) != 0 {
+			t.Fatalf("warnings after the rewrite: %v", w)
+		}
+	}
+	after := records()
+	for k := range before {
+		if !after[k] {
+			t.Errorf("record %q was deleted", k)
+		}
+	}
+}
+
 func TestRegisteredHostFunctionsPersist(t *testing.T) {
 	h := newHarness(t, engine.Options{})
 	hello := func(t *lua.Thread, args []lua.Value) ([]lua.Value, error) { return t.Ret(lua.String("hello")) }

@@ -34,6 +34,7 @@ package persist
 //
 //	key                          record
 //	"0"                          meta
+//	"0d"                         damage mark (see below)
 //	"1" hash[16]                 prototype
 //	"2" id[8]                    closure header
 //	"3" id[8]                    wrap function header
@@ -69,6 +70,10 @@ package persist
 //	uvarint  format version (1)
 //	uvarint  next object number n
 //	uvarint  id of the root table
+//
+// damage mark: the text of the first problem a load found (a damaged or
+// missing record). Once it exists, opens no longer delete unreachable
+// records: those that only a lost record referred to are kept.
 //
 // prototype: compile.Dump(p, false): the function's bytecode with its
 // debug information, shared by every closure of it (content-addressed).
@@ -198,6 +203,12 @@ const (
 var headerPrefix = [...]byte{kindClosure: keyClosure, kindWrap: keyWrap, kindCell: keyCell, kindTable: keyTable, kindThread: keyThread, kindUserdata: keyUserdata}
 
 var metaKey = []byte{keyMeta}
+
+// damageKey marks a store in which a load found damaged or missing
+// records: from then on no open collects garbage, since the objects only
+// the lost records referred to look like garbage and are not. Its payload
+// is the first problem's text.
+var damageKey = []byte{keyMeta, 'd'}
 
 // protoHash is the key part of a prototype record.
 type protoHash [16]byte
@@ -424,6 +435,9 @@ func describeKey(key []byte) string {
 	}
 	switch key[0] {
 	case keyMeta:
+		if len(key) > 1 {
+			return "damage mark"
+		}
 		return "meta record"
 	case keyProto:
 		return printf.Sprintf("prototype %x", key[1:])

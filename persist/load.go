@@ -28,6 +28,7 @@ type loader struct {
 	protos     map[protoHash]*lua.Prototype
 	images     []pendingImage
 	metaSeen   bool
+	damageSeen bool // the store has had damage (damageKey)
 	rootID     uint64
 	maxN       uint64
 	records    int
@@ -104,10 +105,15 @@ func (db *DB) load() error {
 		db.protoHashes.put(p.Proto(), h)
 	}
 	l.reportProblems()
-	if len(l.problems) == 0 {
+	if len(l.problems) == 0 && !l.damageSeen {
 		return l.collect() // which tracks the live tables' metatables
 	}
 	l.objs.each(func(s *objSlot) { l.trackMetatable(s.v) })
+	if len(l.problems) > 0 && !l.damageSeen {
+		var b store.Batch
+		b.Put(damageKey, db.encoder.AppendRecord(nil, []byte(l.problems[0].Error())))
+		return db.backend.Commit(&b)
+	}
 	return nil
 }
 
@@ -184,6 +190,10 @@ func (l *loader) record(key, value []byte) error {
 	}
 	switch key[0] {
 	case keyMeta:
+		if bytes.Equal(key, damageKey) {
+			l.damageSeen = true
+			return nil
+		}
 		return l.meta(payload)
 	case keyProto:
 		l.proto(key, payload)

@@ -133,36 +133,31 @@ test('a flipped byte anywhere in the stored log is reported with its key, and th
   await context.close();
 });
 
-test('a flipped byte in the root record fails init clearly and changes nothing', async () => {
+test('a flipped byte in the first frame of an entry is reported, and the store stays usable', async () => {
+  // What the lost record referred to stays stored (engine/engine_test.go's
+  // TestDamageKeepsOrphans); a damaged root fails init (TestDamagedRootChangesNothing).
   const context = await browser.newContext();
   const page = await fixture(context);
   const r = await page.evaluate(async () => {
-    const lua = await LuaWASM.init({ dbName: 'root' });
+    const lua = await LuaWASM.init({ dbName: 'first-frame' });
     lua.eval('Memory.users = {} for i = 1, 40 do Memory.users[i] = {id = i} end');
     await lua.flush();
     await lua.close();
-    const entries = await raw.entries('root');
+    const entries = await raw.entries('first-frame');
     const [seq, entry] = entries[entries.length - 1];
     const damaged = entry.slice();
-    damaged[1] ^= 0x10; // inside the first frame: the root record
-    await raw.replace('root', [...entries.slice(0, -1), [seq, damaged]]);
-    const errors = [];
-    for (let i = 0; i < 2; i++) {
-      try {
-        await LuaWASM.init({ dbName: 'root' });
-        errors.push('no error');
-      } catch (e) {
-        errors.push(String(e.message));
-      }
-    }
-    const unchanged = JSON.stringify(await raw.entries('root')) === JSON.stringify([...entries.slice(0, -1), [seq, damaged]]);
-    await raw.replace('root', entries); // the backup
-    const l = await LuaWASM.init({ dbName: 'root' });
-    return { errors, unchanged, n: l.eval('return #Memory.users') };
+    damaged[1] ^= 0x10;
+    await raw.replace('first-frame', [...entries.slice(0, -1), [seq, damaged]]);
+    const l = await LuaWASM.init({ dbName: 'first-frame' });
+    const warnings = l.warnings.map(String);
+    l.eval('Memory.after = 1');
+    await l.flush();
+    await l.close();
+    const again = await LuaWASM.init({ dbName: 'first-frame' });
+    return { warnings, after: again.eval('return Memory.after') };
   });
-  for (const e of r.errors) assert.match(e, /root table is missing or damaged/);
-  assert.ok(r.unchanged, 'the failed inits changed the stored log');
-  assert.equal(r.n, 40);
+  assert.ok(r.warnings.length > 0, 'the damage is reported');
+  assert.equal(r.after, 1);
   await context.close();
 });
 

@@ -12,7 +12,8 @@ const args = [
 ];
 
 export function version() {
-  return execFileSync(executablePath, ['--version'], { encoding: 'utf8' }).trim();
+  // (Debian's wrapper script complains on stderr: not ours to show.)
+  return execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().replace(/ built on .*/, '');
 }
 
 /** Launches Chromium; https goes through proxy ("host:port"), loopback does not. */
