@@ -1,8 +1,9 @@
 package lua
 
 import (
-	"fmt"
 	"unsafe"
+
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // Calls and returns. A call places the function and its arguments in
@@ -158,7 +159,7 @@ func (t *Thread) callGoProtected(fnIdx, nargs, nresults int, g *GoFunction) (err
 	ci := t.ci
 	defer func() {
 		if r := recover(); r != nil {
-			e := &Error{Value: String(t.where(1) + fmt.Sprint("Go panic: ", r))}
+			e := &Error{Value: String(t.where(1) + printf.Sprintf("Go panic: %v", r))}
 			t.processError(e)
 			t.ci = ci
 			err = e

@@ -1,12 +1,12 @@
 package lua
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"unsafe"
 
 	"github.com/luawasm/luawasm/compile"
+	"github.com/luawasm/luawasm/internal/printf"
 )
 
 // The exec loop. One function runs every Lua instruction: Lua-to-Lua
@@ -37,9 +37,9 @@ func execute(t *Thread) error {
 		t = s.running
 		var e *Error
 		if t.ci.flags&ciGo != 0 {
-			e = &Error{Value: String(t.where(1) + fmt.Sprint("Go panic: ", recovered))}
+			e = &Error{Value: String(t.where(1) + printf.Sprintf("Go panic: %v", recovered))}
 		} else {
-			e = t.runtimeError(fmt.Sprint("Go panic: ", recovered))
+			e = t.runtimeError(printf.Sprintf("Go panic: %v", recovered))
 		}
 		pending = e
 	}

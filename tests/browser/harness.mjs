@@ -38,9 +38,7 @@ export async function startServer() {
  * is an isolated profile (its own storage) with newPage() and close().
  */
 export async function launch(server = lastServer) {
-  const browser = await driver.launch({ proxy: server.proxy });
-  browser.engine = engine;
-  return browser;
+  return driver.launch({ proxy: server.proxy });
 }
 
 /**
@@ -49,9 +47,6 @@ export async function launch(server = lastServer) {
  * quota tests then skip with it.
  */
 export const noStorageQuota = driver.noStorageQuota;
-
-/** The engine's version, as its own tools report it. */
-export const browserVersion = driver.version;
 
 /** Opens url in a new page of context. */
 export async function openPage(context, url) {

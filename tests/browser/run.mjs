@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const dash = process.argv.indexOf('--');
-const names = (dash < 0 ? process.argv.slice(2) : process.argv.slice(2, dash));
+const names = dash < 0 ? process.argv.slice(2) : process.argv.slice(2, dash);
 const extra = dash < 0 ? [] : process.argv.slice(dash + 1);
 const engines = names.length ? names : ['chromium', 'firefox', 'webkit'];
 
@@ -42,12 +42,11 @@ function runEngine(engine) {
 
 const results = [];
 for (const engine of engines) {
-  const { browserVersion } = await import(`./drivers/${engine}.mjs`).then((m) => ({ browserVersion: m.version }), () => ({}));
-  let version = '';
+  let version;
   try {
-    version = browserVersion ? browserVersion() : '';
+    version = (await import(`./drivers/${engine}.mjs`)).version();
   } catch (e) {
-    version = `(not installed: ${e.message.split('\n')[0]})`;
+    version = `(no version: ${e.message.split('\n')[0]})`;
   }
   process.stdout.write(`[${engine}] ${version}\n`);
   results.push(await runEngine(engine));
