@@ -1,6 +1,10 @@
 package compile
 
-import "math"
+import (
+	"math"
+
+	"github.com/luawasm/luawasm/internal/luamath"
+)
 
 // arithOp numbers the foldable operations as the reference's LUA_OP*
 // constants; the binary ones share syntax.BinOp's order.
@@ -143,20 +147,13 @@ func floatArith(op arithOp, a, b float64) float64 {
 	case arithDiv:
 		return a / b
 	case arithPow:
-		if b == 2 {
-			return a * a
-		}
-		return math.Pow(a, b)
+		return luamath.Pow(a, b)
 	case arithIDiv:
 		return math.Floor(a / b)
 	case arithUnm:
 		return -a
 	case arithMod:
-		m := math.Mod(a, b)
-		if (m > 0 && b < 0) || (m < 0 && b > 0) {
-			m += b
-		}
-		return m
+		return luamath.Mod(a, b)
 	}
 	panic("unreachable")
 }

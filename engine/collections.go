@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"weak"
 
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
@@ -20,7 +21,10 @@ type collections struct {
 	e       *Engine
 	byName  map[string]*collection
 	byTable map[*lua.Table]*collection
-	owners  map[*lua.Table]owner
+	// owners maps the tables of records to their record. It holds them
+	// weakly: a record of a weak collection, or a table in a weak field,
+	// must stay collectable.
+	owners  map[weak.Pointer[lua.Table]]owner
 	cursor  int                  // journal changes already synced
 	touched map[recordRef]record // records changed in this transaction
 	full    map[*collection]bool // collections replaced (or given a schema) in this transaction
@@ -45,7 +49,7 @@ type collection struct {
 type owner struct {
 	c      *collection
 	key    lua.Value
-	record *lua.Table
+	record weak.Pointer[lua.Table]
 }
 
 // A recordRef identifies a record: its collection and its key, with
@@ -65,7 +69,7 @@ func newCollections(e *Engine) *collections {
 		e:       e,
 		byName:  make(map[string]*collection),
 		byTable: make(map[*lua.Table]*collection),
-		owners:  make(map[*lua.Table]owner),
+		owners:  make(map[weak.Pointer[lua.Table]]owner),
 		touched: make(map[recordRef]record),
 		full:    make(map[*collection]bool),
 	}
@@ -166,7 +170,7 @@ func (cs *collections) ownPending() bool {
 		}
 		for pos, key, v := c.table.Iter(0); pos != 0; pos, key, v = c.table.Iter(pos) {
 			if rec := v.AsTable(); rec != nil {
-				cs.own(rec, owner{c, key, rec})
+				cs.own(rec, owner{c, key, weak.Make(rec)})
 			}
 		}
 	}
@@ -175,10 +179,11 @@ func (cs *collections) ownPending() bool {
 
 // own records that t and the tables nested in it belong to o's record.
 func (cs *collections) own(t *lua.Table, o owner) {
-	if cur, ok := cs.owners[t]; ok && cur == o {
+	w := weak.Make(t)
+	if cur, ok := cs.owners[w]; ok && cur == o {
 		return
 	}
-	cs.owners[t] = o
+	cs.owners[w] = o
 	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 		if sub := v.AsTable(); sub != nil {
 			cs.own(sub, o)
@@ -192,29 +197,33 @@ func (cs *collections) forget(v lua.Value, c *collection) {
 	if t == nil {
 		return
 	}
-	if o, ok := cs.owners[t]; !ok || o.c != c || o.record != t {
+	rec := weak.Make(t)
+	if o, ok := cs.owners[rec]; !ok || o.c != c || o.record != rec {
 		return
 	}
-	var walk func(t *lua.Table, rec *lua.Table)
-	walk = func(t, rec *lua.Table) {
-		if o, ok := cs.owners[t]; !ok || o.record != rec {
+	var walk func(t *lua.Table)
+	walk = func(t *lua.Table) {
+		w := weak.Make(t)
+		if o, ok := cs.owners[w]; !ok || o.record != rec {
 			return
 		}
-		delete(cs.owners, t)
+		delete(cs.owners, w)
 		for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 			if sub := v.AsTable(); sub != nil {
-				walk(sub, rec)
+				walk(sub)
 			}
 		}
 	}
-	walk(t, t)
+	walk(t)
 }
 
 // forgetAll drops the owners of every record of a collection table.
 func (cs *collections) forgetAll(t *lua.Table) {
 	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
-		if c, ok := cs.owners[v.AsTable()]; ok {
-			cs.forget(v, c.c)
+		if rec := v.AsTable(); rec != nil {
+			if o, ok := cs.owners[weak.Make(rec)]; ok {
+				cs.forget(v, o.c)
+			}
 		}
 	}
 }
@@ -239,8 +248,14 @@ func (cs *collections) changed(c *collection, key lua.Value) {
 // indexes up to date with every record changed in the transaction.
 func (cs *collections) sync() {
 	changes := cs.e.db.Journal().Changes()
+	lost := false
 	for i := cs.cursor; i < len(changes); i++ {
 		ch := &changes[i]
+		if ch.Kind == lua.ChangeLost {
+			cs.lost(ch)
+			lost = true
+			continue
+		}
 		if ch.Kind != lua.ChangeEntry {
 			continue
 		}
@@ -256,16 +271,12 @@ func (cs *collections) sync() {
 		if c := cs.byTable[t]; c != nil {
 			cs.forget(ch.Old, c)
 			if rec := t.Get(ch.Key).AsTable(); rec != nil {
-				cs.own(rec, owner{c, ch.Key, rec})
+				cs.own(rec, owner{c, ch.Key, weak.Make(rec)})
 			}
 			cs.changed(c, ch.Key)
 			continue
 		}
-		o, ok := cs.owners[t]
-		if !ok && !cs.isSystem(t) && cs.ownPending() {
-			o, ok = cs.owners[t]
-		}
-		if ok && o.c.table != nil && o.c.table.Get(o.key).AsTable() == o.record {
+		if o, ok := cs.owner(t); ok {
 			if sub := t.Get(ch.Key).AsTable(); sub != nil {
 				cs.own(sub, o)
 			}
@@ -273,11 +284,61 @@ func (cs *collections) sync() {
 		}
 	}
 	cs.cursor = len(changes)
+	if lost {
+		cs.dropCollected()
+	}
 	// A write after an entry's first in the transaction is not logged
 	// again, so every record changed so far is re-read.
 	for _, r := range cs.touched {
 		if len(r.c.indexes) > 0 && r.c.table != nil {
 			cs.e.catalog.RecordChanged(r.c.table, r.key)
+		}
+	}
+}
+
+// lost notes the record change of an entry a weak table lost to the
+// garbage collector: a record of a weak collection, or a table or value
+// inside a record.
+func (cs *collections) lost(ch *lua.Change) {
+	t := ch.Table
+	if c := cs.byTable[t]; c != nil {
+		if !ch.Key.IsNil() {
+			cs.changed(c, ch.Key)
+			return
+		}
+		// The key itself was collected: which record went is unknown, so
+		// the indexes are built again from what is left.
+		if len(c.indexes) > 0 {
+			cs.e.catalog.CollectionReplaced(t, nil)
+			for _, d := range c.indexes {
+				cs.e.catalog.CreateIndex(t, c.name, d.Field, d.Kind)
+			}
+		}
+		return
+	}
+	if o, ok := cs.owner(t); ok {
+		cs.changed(o.c, o.key)
+	}
+}
+
+// owner returns the record t belongs to, if t is in a record still held by
+// its collection.
+func (cs *collections) owner(t *lua.Table) (owner, bool) {
+	o, ok := cs.owners[weak.Make(t)]
+	if !ok && !cs.isSystem(t) && cs.ownPending() {
+		o, ok = cs.owners[weak.Make(t)]
+	}
+	if !ok || o.c.table == nil || o.c.table.Get(o.key).AsTable() != o.record.Value() {
+		return owner{}, false
+	}
+	return o, true
+}
+
+// dropCollected forgets the owners of tables the garbage collector took.
+func (cs *collections) dropCollected() {
+	for t := range cs.owners {
+		if t.Value() == nil {
+			delete(cs.owners, t)
 		}
 	}
 }
@@ -331,7 +392,7 @@ func (cs *collections) rolledBack() {
 				continue
 			}
 			if rec := r.c.table.Get(r.key).AsTable(); rec != nil {
-				cs.own(rec, owner{r.c, r.key, rec})
+				cs.own(rec, owner{r.c, r.key, weak.Make(rec)})
 			}
 			if len(r.c.indexes) > 0 {
 				cs.e.catalog.RecordChanged(r.c.table, r.key)

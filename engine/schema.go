@@ -41,6 +41,9 @@ type Field struct {
 	Fields Schema
 
 	match func(string) bool // the compiled Pattern
+	// key is the field's name as a Lua string, made when the schema is
+	// compiled: reading a record by it costs no allocation.
+	key lua.Value
 }
 
 // A SchemaError reports a record that violates its collection's schema.
@@ -83,6 +86,7 @@ func (s Schema) compile(where string) error {
 				return err
 			}
 		}
+		f.key = lua.String(name)
 		s[name] = f
 	}
 	return nil
@@ -97,30 +101,50 @@ func sortedNames(s Schema) []string {
 	return names
 }
 
-// check validates the record at key of the collection.
-func (s *Schema) check(coll string, key, v lua.Value) error {
-	path := "Memory." + coll + subscript(key)
-	rec := v.AsTable()
-	if rec == nil {
-		return &SchemaError{coll, path, "type", printf.Sprintf("must be a table (got %s)", v.TypeName())}
+// check validates the record at key of the collection. A record that
+// passes costs no allocation: an error's path is put together on the way
+// back up from the failing value.
+func (s Schema) check(coll string, key, v lua.Value) error {
+	var err *SchemaError
+	if rec := v.AsTable(); rec == nil {
+		err = &SchemaError{Rule: "type", Detail: printf.Sprintf("must be a table (got %s)", v.TypeName())}
+	} else if err = s.checkFields(rec); err == nil {
+		return nil
 	}
-	return s.checkFields(coll, path, rec)
+	err.Collection = coll
+	err.Path = "Memory." + coll + subscript(key) + err.Path
+	return err
 }
 
-func (s *Schema) checkFields(coll, path string, rec *lua.Table) error {
-	for _, name := range sortedNames(*s) {
-		f := (*s)[name]
-		if err := f.check(coll, path+subscript(lua.String(name)), rec.GetStr(name)); err != nil {
+// checkFields checks the fields in map order, which costs nothing, and
+// when one fails, again in name order: the error reported is that of the
+// first failing field by name. The error's Path is relative to rec.
+func (s Schema) checkFields(rec *lua.Table) *SchemaError {
+	failed := false
+	for _, f := range s {
+		if f.check(rec.Get(f.key)) != nil {
+			failed = true
+			break
+		}
+	}
+	if !failed {
+		return nil
+	}
+	for _, name := range sortedNames(s) {
+		f := s[name]
+		if err := f.check(rec.Get(f.key)); err != nil {
+			err.Path = subscript(lua.String(name)) + err.Path
 			return err
 		}
 	}
 	return nil
 }
 
-// check validates one field's value.
-func (f *Field) check(coll, path string, v lua.Value) error {
-	fail := func(rule, format string, args ...any) error {
-		return &SchemaError{coll, path, rule, printf.Sprintf(format, args...)}
+// check validates one field's value. The error has no Collection yet, and
+// a Path relative to the field.
+func (f *Field) check(v lua.Value) *SchemaError {
+	fail := func(rule, format string, args ...any) *SchemaError {
+		return &SchemaError{Rule: rule, Detail: printf.Sprintf(format, args...)}
 	}
 	if v.IsNil() {
 		if f.Required {
@@ -175,7 +199,7 @@ func (f *Field) check(coll, path string, v lua.Value) error {
 		if t == nil {
 			return fail("type", "must be a table (got %s)", v.TypeName())
 		}
-		return f.Fields.checkFields(coll, path, t)
+		return f.Fields.checkFields(t)
 	}
 	return nil
 }

@@ -71,6 +71,13 @@ export interface InitOptions {
    * missing, as in some private modes); "none" is as autoRestore: false.
    */
   persistence?: 'indexeddb' | 'memory' | 'none';
+  /**
+   * Run untrusted scripts (default false): only the libraries that cannot
+   * reach the host are opened, so io, package/require, dofile/loadfile and
+   * debug are nil, and os has only time, clock, date, difftime and exit.
+   * Memory persists as usual. Pair it with maxInstructions and memorySize.
+   */
+  sandbox?: boolean;
 }
 
 /** One operation of {@link LuaInstance.batchTableOperations}, on Memory[table][key]. */

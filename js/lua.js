@@ -220,37 +220,33 @@ export class LuaInstance extends EventTarget {
     return () => this.removeEventListener(type, wrapped);
   }
 
-  /** @internal Loads the stored records and opens the engine (LuaWASM.init). */
-  async openMemory(opts) {
+  /**
+   * @internal Opens the engine on the records of store (LuaWASM.init), which
+   * loading, the promise of store.load(), delivers: init starts it before
+   * the module is compiled so that both wait at the same time.
+   */
+  async openMemory(opts, store, loading) {
+    // Held from the start, so that close() closes it whatever fails.
+    this.#store = store;
+    this.#ownsStore = !!store && store !== opts.store;
     const x = this.#go.x;
     if (typeof x.lw_open !== 'function') return; // a build without the engine
-    let store = null;
-    if (opts.autoRestore !== false && opts.persistence !== 'none') {
-      store = opts.store || (opts.persistence === 'memory' ? new MemoryStore() : null);
-      if (!store) {
-        if (hasIndexedDB()) store = new IndexedDBStore(opts.dbName || 'lua-wasm');
-        else if (typeof document === 'undefined') store = new MemoryStore(); // node, workers without IndexedDB
-        else throw new StorageError('unavailable', 'LuaWASM.init: IndexedDB is not available here (a private browsing mode, or a sandboxed frame), so Memory cannot persist: pass { persistence: "memory" } to run without persistence');
-      }
-      const records = await store.load();
-      const go = this.#go;
-      this.#run(() => go.reply(x.lw_load(go.putMessage(formatBatch(records)))));
-    }
-    // The engine's first commit (a new store's root) comes during lw_open.
+    const go = this.#go;
     if (store) {
-      this.#store = store;
-      this.#ownsStore = store !== opts.store;
+      const records = await loading;
+      this.#run(() => go.reply(x.lw_load(go.putMessage(formatBatch(records)))));
+      // The engine's first commit (a new store's root) comes during lw_open.
       this.#persister = new Persister(store, {
         onWritten: (ops) => this.#emit('persisted', { records: ops.length }),
         onFailed: (error) => this.#emit('storageerror', error),
         onConflict: typeof store.readCommit === 'function' ? (stale) => this.#conflict(stale) : null,
       });
     }
-    const go = this.#go;
     const config = go.enc.encode([{
       maxInstructions: opts.maxInstructions || 0,
       memoryLimit: opts.memorySize || 0,
       compressionThreshold: opts.compression === false ? -1 : 0,
+      sandbox: opts.sandbox === true,
     }]);
     // An empty Lua table arrives as {}: only a list of warnings is an array.
     const warnings = this.#run(() => this.#transact(() => go.reply(x.lw_open(go.putMessage(config))), maintenance));
@@ -612,6 +608,17 @@ export class LuaInstance extends EventTarget {
   }
 }
 
+// memoryStore returns the record store init's options ask for, or null
+// when Memory is not restored.
+function memoryStore(opts) {
+  if (opts.autoRestore === false || opts.persistence === 'none') return null;
+  if (opts.store) return opts.store;
+  if (opts.persistence === 'memory') return new MemoryStore();
+  if (hasIndexedDB()) return new IndexedDBStore(opts.dbName || 'lua-wasm');
+  if (typeof document === 'undefined') return new MemoryStore(); // node, workers without IndexedDB
+  throw new StorageError('unavailable', 'LuaWASM.init: IndexedDB is not available here (a private browsing mode, or a sandboxed frame), so Memory cannot persist: pass { persistence: "memory" } to run without persistence');
+}
+
 /**
  * Builds the LuaWASM namespace for an entry point; wasmURL() gives the
  * default location of lua.wasm (beside the script or module).
@@ -619,7 +626,11 @@ export class LuaInstance extends EventTarget {
 export function makeLuaWASM(wasmURL) {
   async function init(options) {
     options = initOptions(options);
-    const module = await compileModule(options.wasm || wasmURL());
+    const store = memoryStore(options);
+    // Opening IndexedDB and reading the log (~150 ms on a first visit)
+    // overlaps the download and compilation of the module.
+    const loading = store?.load();
+    loading?.catch(() => {}); // reported by openMemory, or moot when compiling fails
     const out = options.stdout || consoleSink(console.log);
     const err = options.stderr || consoleSink(console.warn);
     const host = {};
@@ -628,14 +639,21 @@ export function makeLuaWASM(wasmURL) {
     exited.promise = new Promise((resolve) => {
       exited.resolve = resolve;
     });
-    const instance = await startGo(module, host, () => {
-      lua.exited();
-      exited.resolve();
-    });
+    let instance;
+    try {
+      const module = await compileModule(options.wasm || wasmURL());
+      instance = await startGo(module, host, () => {
+        lua.exited();
+        exited.resolve();
+      });
+    } catch (e) {
+      if (store && store !== options.store) await store.close();
+      throw e;
+    }
     exited.wake = () => host.wake();
     lua.attach(instance, exited);
     try {
-      await lua.openMemory(options);
+      await lua.openMemory(options, store, loading);
     } catch (e) {
       await lua.close();
       throw e;

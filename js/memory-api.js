@@ -256,11 +256,11 @@ export function initOptions(o) {
   const m = 'LuaWASM.init';
   if (o === undefined || o === null) return {};
   plainObject(m, 'options', o);
-  const known = ['wasm', 'stdout', 'stderr', 'memorySize', 'autoRestore', 'compression', 'validation', 'dbName', 'maxInstructions', 'store', 'persistence'];
+  const known = ['wasm', 'stdout', 'stderr', 'memorySize', 'autoRestore', 'compression', 'validation', 'dbName', 'maxInstructions', 'store', 'persistence', 'sandbox'];
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) throw fail(m, `unknown option '${k}' (expected ${known.join(', ')})`);
   }
-  for (const k of ['autoRestore', 'compression', 'validation']) bool(m, `options.${k}`, o[k]);
+  for (const k of ['autoRestore', 'compression', 'validation', 'sandbox']) bool(m, `options.${k}`, o[k]);
   for (const k of ['memorySize', 'maxInstructions']) {
     if (o[k] !== undefined && !(Number.isSafeInteger(o[k]) && o[k] >= 0)) throw fail(m, `options.${k} must be a non-negative integer, got ${describe(o[k])}`);
   }

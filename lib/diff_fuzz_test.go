@@ -267,15 +267,11 @@ var knownBugs = []struct {
 	why   string
 	match func(code, ours, ref string) bool
 }{
-	{"x ^ y is off glibc's pow, which is correctly rounded, by up to about 50 units in the last place: 5^85 gives 2.584939414228212e+59, lua5.4 2.5849394142282115e+59; (-58)^(-67) -7.0847483915944362e-119, lua5.4 -7.0847483915944384e-119; 1e308^0.8 2.5118864315096304e+246, lua5.4 2.5118864315096592e+246 (lua/arith.go floatPow)",
+	{"glibc's pow is not correctly rounded in hard cases (its error bound is about 0.52 units in the last place); ours is: of 30,000 random a ^ b, 49 differ by one unit in the last place, and in each one sampled ours is the correctly rounded value (checked with 80-digit decimal arithmetic), e.g. (-9)^17 gives -16677181699666568, lua5.4 -16677181699666570 (internal/luamath)",
 		func(code, ours, ref string) bool { return strings.Contains(code, "^") && floatsClose(ours, ref) }},
-	{"operations on NaN operands give a NaN of another sign than x86 and glibc do: 64 % (0/0) and 2 ^ (0/0) print nan, lua5.4 -nan; (0/0) ^ 1 and -(0/0) * (0/0) print -nan, lua5.4 nan (lua/arith.go, the VM's float arithmetic)",
+	{"operations on NaN operands give a NaN of another sign than x86 and glibc do: 2 ^ (0/0) prints nan, lua5.4 -nan; (0/0) ^ 1 and -(0/0) * (0/0) print -nan, lua5.4 nan (internal/luamath's Pow; the VM's float arithmetic, whose operand order Go's compiler chooses)",
 		func(code, ours, ref string) bool {
 			return strings.ReplaceAll(ref, "-nan", "nan") == strings.ReplaceAll(ours, "-nan", "nan")
-		}},
-	{"(-inf) ^ y for a y that is not an integer gives -nan; lua5.4 gives inf for y > 0 and 0.0 for y < 0: (-1/0)^0.5 (lua/arith.go floatPow: its negative-base check must exclude -inf)",
-		func(code, ours, ref string) bool {
-			return strings.Contains(code, "^") && strings.Contains(ours, "nan") && (strings.Contains(ref, "inf") || strings.Contains(ref, "f0.0"))
 		}},
 }
 

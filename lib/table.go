@@ -90,6 +90,16 @@ func (q seq) shift(lo, hi int64, dir int64) error {
 		return err
 	}
 	if tb := q.plain(); tb != nil { // no metamethods can run: stay raw
+		if dir > 0 && hi > lo {
+			// The top slot may be just past the array part (an insert
+			// appends): write it alone so the array grows, then move
+			// the rest in one copy.
+			tb.SetInt(hi, tb.GetInt(hi-1))
+			hi--
+		}
+		if tb.ShiftArray(lo, hi, int(dir)) {
+			return nil
+		}
 		if dir > 0 {
 			for i := hi; i > lo; i-- {
 				tb.SetInt(i, tb.GetInt(i-1))

@@ -3,6 +3,8 @@ package lua
 import (
 	"math"
 	"strconv"
+
+	"github.com/luawasm/luawasm/internal/luamath"
 )
 
 // Integer and float operations with Lua 5.4's semantics (lvm.c, lobject.c).
@@ -30,171 +32,6 @@ func intIDiv(m, n int64) int64 {
 		q--
 	}
 	return q
-}
-
-// floatMod is a % b for floats: fmod adjusted to the sign of b.
-func floatMod(a, b float64) float64 {
-	if b == 0 || math.IsInf(a, 0) {
-		if a == a && b == b {
-			return invalidNaN
-		}
-	}
-	m := math.Mod(a, b)
-	if m > 0 {
-		if b < 0 {
-			m += b
-		}
-	} else if m < 0 && b != m {
-		if b > 0 {
-			m += b
-		}
-	}
-	return m
-}
-
-// floatPow is a ^ b. Integral and half-integral exponents are computed in
-// double-double arithmetic, which rounds like the C library's pow does in
-// practice (math.Pow can be an ulp off, as for 100^1.5); other exponents
-// and special values go to math.Pow.
-func floatPow(a, b float64) float64 {
-	if b == 2 {
-		return a * a
-	}
-	if a > 0 && !math.IsInf(a, 0) && math.Abs(b) <= 1<<30 {
-		if n := math.Floor(b); n == b {
-			if r, ok := powDD(a, int64(n), false); ok {
-				return r
-			}
-		} else if n+0.5 == b {
-			if r, ok := powDD(a, int64(n), true); ok {
-				return r
-			}
-		}
-	} else if a < 0 && !math.IsInf(a, 0) && math.Abs(b) <= 1<<30 && math.Floor(b) == b {
-		r, ok := powDD(-a, int64(b), false)
-		if ok {
-			if int64(b)&1 != 0 {
-				r = -r
-			}
-			return r
-		}
-	}
-	if a < 0 && !math.IsInf(b, 0) && b == b && math.Floor(b) != b {
-		return invalidNaN // a negative base with a fractional exponent
-	}
-	if a > 0 && !math.IsInf(a, 0) && !math.IsInf(b, 0) && b == b {
-		// exp(b*log(a)) with both steps in double-double.
-		t := logDD(a).mulFloat(b)
-		if math.Abs(t.hi) < 700 {
-			e := expDD(t)
-			return e.hi + e.lo
-		}
-	}
-	return math.Pow(a, b)
-}
-
-// invalidNaN is the NaN that invalid operations produce on the reference
-// platform (x86: the sign bit is set, and printf shows "-nan").
-var invalidNaN = math.Float64frombits(0xFFF8000000000000)
-
-// doubleDouble is an unevaluated sum hi+lo with about 106 bits of precision.
-type doubleDouble struct{ hi, lo float64 }
-
-// twoSum returns a+b exactly as a rounded sum and its error.
-func twoSum(a, b float64) (s, e float64) {
-	s = a + b
-	bb := s - a
-	return s, (a - (s - bb)) + (b - bb)
-}
-
-func (a doubleDouble) add(b doubleDouble) doubleDouble {
-	s, e := twoSum(a.hi, b.hi)
-	e += a.lo + b.lo
-	hi := s + e
-	return doubleDouble{hi, e - (hi - s)}
-}
-
-func (a doubleDouble) mulFloat(b float64) doubleDouble {
-	p := a.hi * b
-	e := math.FMA(a.hi, b, -p) + a.lo*b
-	hi := p + e
-	return doubleDouble{hi, e - (hi - p)}
-}
-
-// ln2 in double-double.
-var ln2DD = doubleDouble{0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56}
-
-// expDD returns e^t for |t| < 700 to about 100 bits: t = k*ln2 + r, then
-// a Taylor series for r/256 squared eight times, then scaled by 2^k.
-func expDD(t doubleDouble) doubleDouble {
-	k := math.Round(t.hi / ln2DD.hi)
-	r := t.add(ln2DD.mulFloat(-k))
-	r = doubleDouble{r.hi / 256, r.lo / 256}
-	sum, term := doubleDouble{1, 0}, doubleDouble{1, 0}
-	for i := 1; i <= 12; i++ {
-		term = term.mul(r).mulFloat(1 / float64(i))
-		sum = sum.add(term)
-	}
-	for range 8 {
-		sum = sum.mul(sum)
-	}
-	return doubleDouble{math.Ldexp(sum.hi, int(k)), math.Ldexp(sum.lo, int(k))}
-}
-
-// logDD returns log(x) for a positive finite x to about 100 bits: one
-// Newton step from math.Log.
-func logDD(x float64) doubleDouble {
-	l0 := math.Log(x)
-	y := expDD(doubleDouble{-l0, 0}).mulFloat(x).add(doubleDouble{-1, 0})
-	return doubleDouble{l0, 0}.add(y)
-}
-
-func (a doubleDouble) mul(b doubleDouble) doubleDouble {
-	p := a.hi * b.hi
-	e := math.FMA(a.hi, b.hi, -p) + (a.hi*b.lo + a.lo*b.hi)
-	hi := p + e
-	return doubleDouble{hi, e - (hi - p)}
-}
-
-// powDD computes x^n (times sqrt(x) when half is set) for x > 0; ok is
-// false when an intermediate result leaves the range where double-double
-// arithmetic is exact enough.
-func powDD(x float64, n int64, half bool) (float64, bool) {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	// Within this range the products and their error terms stay normal.
-	inRange := func(v float64) bool { return math.Abs(v) < 0x1p1020 && math.Abs(v) > 0x1p-1010 }
-	r, b := doubleDouble{1, 0}, doubleDouble{x, 0}
-	for n > 0 {
-		if n&1 != 0 {
-			if r = r.mul(b); !inRange(r.hi) {
-				return 0, false
-			}
-		}
-		n >>= 1
-		if n > 0 {
-			if b = b.mul(b); !inRange(b.hi) {
-				return 0, false
-			}
-		}
-	}
-	if neg {
-		q := 1 / r.hi
-		rem := math.FMA(-q, r.hi, 1) - q*r.lo
-		lo := rem * q
-		r = doubleDouble{q + lo, lo - ((q + lo) - q)}
-	}
-	if half {
-		s := math.Sqrt(x)
-		r = r.mul(doubleDouble{s, math.FMA(-s, s, x) / (2 * s)})
-	}
-	res := r.hi + r.lo
-	if math.IsInf(res, 0) || res == 0 || math.Abs(res) < 0x1p-1010 {
-		return 0, false
-	}
-	return res, true
 }
 
 // shiftLeft is x << y with Lua's rules: logical shifts, negative counts
@@ -302,11 +139,11 @@ func arithRaw(op tmEvent, a, b Value) (Value, bool) {
 	case tmDiv:
 		return Float(x / y), true
 	case tmMod:
-		return Float(floatMod(x, y)), true
+		return Float(luamath.Mod(x, y)), true
 	case tmIDiv:
 		return Float(math.Floor(x / y)), true
 	case tmPow:
-		return Float(floatPow(x, y)), true
+		return Float(luamath.Pow(x, y)), true
 	case tmUnm:
 		return Float(-x), true
 	}

@@ -40,6 +40,9 @@ type node struct {
 
 // NewTable returns a table with room for narr array items and nhash other entries.
 func NewTable(narr, nhash int) *Table {
+	if narr == 0 && nhash > 0 && nhash <= 3 {
+		return newSmallTable()
+	}
 	t := &Table{header: header{kindTable}}
 	if narr > 0 {
 		t.arr = make([]Value, 0, narr)

@@ -94,6 +94,7 @@ func (b *bridge) open(msg []byte) ([]lua.Value, error) {
 		MaxInstructions:      intField(cfg, "maxInstructions"),
 		MemoryLimit:          intField(cfg, "memoryLimit"),
 		CompressionThreshold: int(intField(cfg, "compressionThreshold")),
+		Sandbox:              cfg.GetStr("sandbox") == lua.True,
 		Stdout:               b.stdout,
 		Prepare:              func(s *lua.State) { s.Stderr = b.stderr },
 	})

@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/luawasm/luawasm/lua"
+)
+
+// A record that satisfies its schema is checked without allocating: the
+// path and message of an error are only built for a record that fails.
+func TestSchemaCheckSuccessAllocatesNothing(t *testing.T) {
+	minScore, maxScore, maxName := 0.0, 1000.0, 40
+	s := Schema{
+		"name":    {Type: "string", Required: true, MaxLength: &maxName},
+		"email":   {Type: "string", Pattern: "^[^@]+@[^@]+$"},
+		"score":   {Type: "integer", Min: &minScore, Max: &maxScore},
+		"role":    {Enum: []lua.Value{lua.String("admin"), lua.String("user")}},
+		"address": {Type: "table", Fields: Schema{"city": {Type: "string", Required: true}}},
+	}
+	if err := s.compile(""); err != nil {
+		t.Fatal(err)
+	}
+	address := lua.NewTable(0, 1)
+	address.SetStr("city", lua.String("Oslo"))
+	rec := lua.NewTable(0, 5)
+	rec.SetStr("name", lua.String("Ada"))
+	rec.SetStr("email", lua.String("ada@example.org"))
+	rec.SetStr("score", lua.Int(42))
+	rec.SetStr("role", lua.String("user"))
+	rec.SetStr("address", address.Value())
+	key := lua.String("u1")
+	if n := testing.AllocsPerRun(100, func() {
+		if err := s.check("users", key, rec.Value()); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("a passing check allocates %v times", n)
+	}
+	// The failure path still names the first failing field by name, with
+	// its full path.
+	address.SetStr("city", lua.Nil)
+	rec.SetStr("score", lua.Float(1.5))
+	err := s.check("users", key, rec.Value())
+	if err == nil || err.Error() != "schema of 'users': Memory.users.u1.address.city is required" {
+		t.Errorf("error: %v", err)
+	}
+	address.SetStr("city", lua.String("Oslo"))
+	err = s.check("users", key, rec.Value())
+	if err == nil || err.Error() != "schema of 'users': Memory.users.u1.score must be an integer (got 1.5)" {
+		t.Errorf("error: %v", err)
+	}
+	if se, ok := err.(*SchemaError); !ok || se.Rule != "type" || se.Collection != "users" || se.Path != "Memory.users.u1.score" {
+		t.Errorf("error fields: %#v", err)
+	}
+}

@@ -1,0 +1,82 @@
+package engine_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/luawasm/luawasm/engine"
+)
+
+// An indexed collection that loses records or fields to the garbage
+// collector (it is a weak table, or its records hold weak tables) drops
+// them from its indexes: a query never returns what the collector took,
+// in the session that lost it and after a reload.
+func TestIndexForgetsCollectedRecords(t *testing.T) {
+	tests := []struct {
+		name  string
+		fill  string // makes Memory.users, indexed on score, and drops a strong reference
+		more  string // a later transaction's writes, if any
+		query string // a query that must come back empty after a collection
+	}{
+		{
+			name: "weak-valued collection",
+			fill: `Memory.users = setmetatable({}, {__mode = "v"})
+				Memory.keep = {score = 1}
+				Memory.users.kept = Memory.keep
+				Memory.users.gone = {score = 7}`,
+			query: `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
+				and #store.query("users", {field = "score", op = "=", value = 1}) == 1
+				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
+		},
+		{
+			name: "weak-valued collection, integer keys",
+			fill: `Memory.users = setmetatable({}, {__mode = "v"})
+				Memory.keep = {score = 1}
+				Memory.users[1] = Memory.keep
+				Memory.users[2] = {score = 7}`,
+			query: `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
+				and #store.query("users", {field = "score", op = "=", value = 1}) == 1
+				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
+		},
+		{
+			name: "records added to an existing weak collection",
+			fill: `Memory.users = setmetatable({}, {__mode = "v"})
+				Memory.keep = {score = 1}
+				Memory.users.kept = Memory.keep`,
+			more: `Memory.users.gone = {score = 7} Memory.users.kept.score = 1`,
+			query: `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
+				and #store.query("users", {field = "score", op = "=", value = 1}) == 1
+				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
+		},
+		{
+			name: "weak field inside a record",
+			fill: `Memory.users = {}
+				Memory.users.u = {info = setmetatable({}, {__mode = "v"})}
+				Memory.users.u.info.sub = {score = 7}
+				Memory.users.v = {info = {sub = {score = 1}}}`,
+			query: `return store.query("users", {field = "info.sub.score", op = ">=", value = 0, count = true}) == 1
+				and #store.query("users", {field = "info.sub.score", op = "=", value = 7}) == 0`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, engine.Options{})
+			field := "score"
+			if tt.name == "weak field inside a record" {
+				field = "info.sub.score"
+			}
+			if err := h.e.CreateIndex("users", field, "btree"); err != nil {
+				t.Fatal(err)
+			}
+			h.eval(tt.fill)
+			if tt.more != "" {
+				h.eval(tt.more)
+			}
+			runtime.GC()
+			h.check(`collectgarbage() collectgarbage() return true`)
+			h.check(tt.query)
+			h.reopen()
+			h.check(tt.query)
+		})
+	}
+}
