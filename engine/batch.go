@@ -153,6 +153,7 @@ func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 			if err := c.schema.check(op.Collection, op.Key, op.Value); err != nil {
 				return res, err
 			}
+			e.colls.setChecked(c, op.Key, op.Value)
 		}
 		if coll == nil {
 			coll = lua.NewTable(0, 0)

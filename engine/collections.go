@@ -28,6 +28,10 @@ type collections struct {
 	cursor  int                  // journal changes already synced
 	touched map[recordRef]record // records changed in this transaction
 	full    map[*collection]bool // collections replaced (or given a schema) in this transaction
+	// checked holds the values a batch checked against the schema as it
+	// set them: validate does not check a record again while it still
+	// holds that value, unchanged inside.
+	checked map[recordRef]lua.Value
 	// defsChanged is set when the transaction changed schemas or index
 	// definitions, which a rollback must then reload.
 	defsChanged bool
@@ -72,6 +76,7 @@ func newCollections(e *Engine) *collections {
 		owners:  make(map[weak.Pointer[lua.Table]]owner),
 		touched: make(map[recordRef]record),
 		full:    make(map[*collection]bool),
+		checked: make(map[recordRef]lua.Value),
 	}
 }
 
@@ -244,6 +249,30 @@ func (cs *collections) changed(c *collection, key lua.Value) {
 	cs.touched[recordRef{c, id}] = record{c, key}
 }
 
+// changedInside notes that a table or value inside record key of c
+// changed: a check made when the record was set no longer holds.
+func (cs *collections) changedInside(c *collection, key lua.Value) {
+	if len(cs.checked) > 0 {
+		delete(cs.checked, recordRef{c, keyIdentity(key)})
+	}
+	cs.changed(c, key)
+}
+
+// setChecked notes that v, about to be set as record key of c, satisfies
+// c's schema.
+func (cs *collections) setChecked(c *collection, key, v lua.Value) {
+	if id := keyIdentity(key); id != nil {
+		cs.checked[recordRef{c, id}] = v
+	}
+}
+
+// needsCheck reports whether record v at key of c must be checked at
+// commit: it was not checked when a batch set it, or it changed since.
+func (cs *collections) needsCheck(ref recordRef, v lua.Value) bool {
+	done, ok := cs.checked[ref]
+	return !ok || !lua.RawEqual(done, v)
+}
+
 // sync maps the journal's new entries to record changes and brings the
 // indexes up to date with every record changed in the transaction.
 func (cs *collections) sync() {
@@ -261,11 +290,7 @@ func (cs *collections) sync() {
 		}
 		t := ch.Table
 		if t == cs.e.memory {
-			if name, ok := ch.Key.AsString(); ok {
-				if c := cs.byName[name]; c != nil {
-					cs.rebind(c)
-				}
-			}
+			cs.memoryChanged(ch.Key)
 			continue
 		}
 		if c := cs.byTable[t]; c != nil {
@@ -280,7 +305,7 @@ func (cs *collections) sync() {
 			if sub := t.Get(ch.Key).AsTable(); sub != nil {
 				cs.own(sub, o)
 			}
-			cs.changed(o.c, o.key)
+			cs.changedInside(o.c, o.key)
 		}
 	}
 	cs.cursor = len(changes)
@@ -296,11 +321,25 @@ func (cs *collections) sync() {
 	}
 }
 
+// memoryChanged follows a change of Memory[key]: a collection by that
+// name is now another table, or none.
+func (cs *collections) memoryChanged(key lua.Value) {
+	if name, ok := key.AsString(); ok {
+		if c := cs.byName[name]; c != nil {
+			cs.rebind(c)
+		}
+	}
+}
+
 // lost notes the record change of an entry a weak table lost to the
 // garbage collector: a record of a weak collection, or a table or value
 // inside a record.
 func (cs *collections) lost(ch *lua.Change) {
 	t := ch.Table
+	if t == cs.e.memory {
+		cs.memoryChanged(ch.Key)
+		return
+	}
 	if c := cs.byTable[t]; c != nil {
 		if !ch.Key.IsNil() {
 			cs.changed(c, ch.Key)
@@ -317,7 +356,7 @@ func (cs *collections) lost(ch *lua.Change) {
 		return
 	}
 	if o, ok := cs.owner(t); ok {
-		cs.changed(o.c, o.key)
+		cs.changedInside(o.c, o.key)
 	}
 }
 
@@ -351,16 +390,19 @@ func (cs *collections) validate() error {
 			continue
 		}
 		for pos, key, v := c.table.Iter(0); pos != 0; pos, key, v = c.table.Iter(pos) {
+			if len(cs.checked) > 0 && !cs.needsCheck(recordRef{c, keyIdentity(key)}, v) {
+				continue
+			}
 			if err := c.schema.check(c.name, key, v); err != nil {
 				return err
 			}
 		}
 	}
-	for _, r := range cs.touched {
+	for ref, r := range cs.touched {
 		if r.c.schema == nil || r.c.table == nil || cs.full[r.c] {
 			continue
 		}
-		if v := r.c.table.Get(r.key); !v.IsNil() {
+		if v := r.c.table.Get(r.key); !v.IsNil() && cs.needsCheck(ref, v) {
 			if err := r.c.schema.check(r.c.name, r.key, v); err != nil {
 				return err
 			}
@@ -374,6 +416,7 @@ func (cs *collections) committed() {
 	cs.cursor = 0
 	clear(cs.touched)
 	clear(cs.full)
+	clear(cs.checked)
 	cs.defsChanged = false
 }
 

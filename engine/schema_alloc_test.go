@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/store/memstore"
 )
 
 // A record that satisfies its schema is checked without allocating: the
@@ -51,5 +52,54 @@ func TestSchemaCheckSuccessAllocatesNothing(t *testing.T) {
 	}
 	if se, ok := err.(*SchemaError); !ok || se.Rule != "type" || se.Collection != "users" || se.Path != "Memory.users.u1.score" {
 		t.Errorf("error fields: %#v", err)
+	}
+}
+
+// A batch checks each record it sets once: as the operation applies, and
+// not again when the transaction commits. A record changed after it was
+// set is checked again at commit.
+func TestBatchChecksEachRecordOnce(t *testing.T) {
+	e, err := Open(Options{Backend: memstore.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.SetSchema("users", Schema{"email": {Type: "string", Pattern: "@"}}); err != nil {
+		t.Fatal(err)
+	}
+	email := (*e.colls.byName["users"].schema)["email"]
+	calls := 0
+	match := email.match
+	email.match = func(s string) bool { calls++; return match(s) }
+	(*e.colls.byName["users"].schema)["email"] = email
+
+	var ops []Op
+	for i := range 3 {
+		rec := lua.NewTable(0, 1)
+		rec.SetStr("email", lua.String("a@b"))
+		ops = append(ops, Op{Type: "set", Collection: "users", Key: lua.Int(int64(i)), Value: rec.Value()})
+	}
+	if _, err := e.Batch(ops); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 3 {
+		t.Errorf("a batch of 3 sets checked %d times", calls)
+	}
+	calls = 0
+	if _, err := e.Batch(ops[:1]); err != nil { // replaces record 0 by the same table
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("a batch of 1 set checked %d times", calls)
+	}
+	calls = 0
+	if _, err := e.Eval(`Memory.users[1].email = "c@d"`); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("a Lua write was checked %d times", calls)
+	}
+	if _, err := e.Eval(`Memory.users[2].email = "none"`); err == nil {
+		t.Error("a Lua write that breaks the schema committed")
 	}
 }

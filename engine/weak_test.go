@@ -14,12 +14,14 @@ import (
 func TestIndexForgetsCollectedRecords(t *testing.T) {
 	tests := []struct {
 		name  string
+		field string // the indexed field
 		fill  string // makes Memory.users, indexed on score, and drops a strong reference
 		more  string // a later transaction's writes, if any
 		query string // a query that must come back empty after a collection
 	}{
 		{
-			name: "weak-valued collection",
+			name:  "weak-valued collection",
+			field: "score",
 			fill: `Memory.users = setmetatable({}, {__mode = "v"})
 				Memory.keep = {score = 1}
 				Memory.users.kept = Memory.keep
@@ -29,7 +31,8 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
 		},
 		{
-			name: "weak-valued collection, integer keys",
+			name:  "weak-valued collection, integer keys",
+			field: "score",
 			fill: `Memory.users = setmetatable({}, {__mode = "v"})
 				Memory.keep = {score = 1}
 				Memory.users[1] = Memory.keep
@@ -39,7 +42,8 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
 		},
 		{
-			name: "records added to an existing weak collection",
+			name:  "records added to an existing weak collection",
+			field: "score",
 			fill: `Memory.users = setmetatable({}, {__mode = "v"})
 				Memory.keep = {score = 1}
 				Memory.users.kept = Memory.keep`,
@@ -49,7 +53,8 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
 		},
 		{
-			name: "weak field inside a record",
+			name:  "weak field inside a record",
+			field: "info.sub.score",
 			fill: `Memory.users = {}
 				Memory.users.u = {info = setmetatable({}, {__mode = "v"})}
 				Memory.users.u.info.sub = {score = 7}
@@ -59,24 +64,34 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, engine.Options{})
-			field := "score"
-			if tt.name == "weak field inside a record" {
-				field = "info.sub.score"
+		for _, rollback := range []bool{false, true} {
+			name := tt.name
+			if rollback {
+				name += ", lost in a rolled-back run"
 			}
-			if err := h.e.CreateIndex("users", field, "btree"); err != nil {
-				t.Fatal(err)
-			}
-			h.eval(tt.fill)
-			if tt.more != "" {
-				h.eval(tt.more)
-			}
-			runtime.GC()
-			h.check(`collectgarbage() collectgarbage() return true`)
-			h.check(tt.query)
-			h.reopen()
-			h.check(tt.query)
-		})
+			t.Run(name, func(t *testing.T) {
+				h := newHarness(t, engine.Options{})
+				field := "score"
+				if tt.name == "weak field inside a record" {
+					field = "info.sub.score"
+				}
+				if err := h.e.CreateIndex("users", field, "btree"); err != nil {
+					t.Fatal(err)
+				}
+				h.eval(tt.fill)
+				if tt.more != "" {
+					h.eval(tt.more)
+				}
+				runtime.GC()
+				if rollback {
+					h.evalErr(`collectgarbage() collectgarbage() error("abort")`)
+				} else {
+					h.check(`collectgarbage() collectgarbage() return true`)
+				}
+				h.check(tt.query)
+				h.reopen()
+				h.check(tt.query)
+			})
+		}
 	}
 }

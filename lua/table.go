@@ -40,8 +40,8 @@ type node struct {
 
 // NewTable returns a table with room for narr array items and nhash other entries.
 func NewTable(narr, nhash int) *Table {
-	if narr == 0 && nhash > 0 && nhash <= 3 {
-		return newSmallTable()
+	if small := newSmallTable(narr, nhash); small != nil {
+		return small
 	}
 	t := &Table{header: header{kindTable}}
 	if narr > 0 {

@@ -556,12 +556,7 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 		countAt := len(payload)
 		payload = append(payload, 0) // the count, a one-byte uvarint while n <= maxPackedEntries
 		n := 0
-		k := lua.Nil
-		for {
-			key, val, ok, _ := t.Next(k)
-			if !ok {
-				break
-			}
+		for pos, key, val := t.Iter(0); pos != 0; pos, key, val = t.Iter(pos) {
 			if n++; n > maxPackedEntries {
 				payload = payload[:mark]
 				p.Aux |= auxSpread
@@ -577,7 +572,6 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 			if payload, err = c.appendValue(payload, val, link{objRef{v: tv}, step{kind: stepValue, key: key}}); err != nil {
 				return err
 			}
-			k = key
 		}
 		if !spreadAll {
 			payload[countAt] = byte(n)
@@ -590,16 +584,10 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 	}
 	c.put(appendHeaderKey(c.key[:0], p.ID), payload)
 	if spreadAll {
-		k := lua.Nil
-		for {
-			key, val, ok, _ := t.Next(k)
-			if !ok {
-				break
-			}
+		for pos, key, val := t.Iter(0); pos != 0; pos, key, val = t.Iter(pos) {
 			if err := c.writeEntry(t, p.ID, key, val); err != nil {
 				return err
 			}
-			k = key
 		}
 	}
 	return nil

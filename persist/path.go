@@ -248,16 +248,10 @@ func children(obj any, fn func(child any, s step) bool) {
 		if mt := t.Metatable(); mt != nil && !visit(mt.Value(), step{kind: stepMeta}) {
 			return
 		}
-		k := lua.Nil
-		for {
-			key, val, ok, _ := t.Next(k)
-			if !ok {
-				return
-			}
+		for pos, key, val := t.Iter(0); pos != 0; pos, key, val = t.Iter(pos) {
 			if !visit(key, step{kind: stepKey, key: key}) || !visit(val, step{kind: stepValue, key: key}) {
 				return
 			}
-			k = key
 		}
 	case lua.TypeFunction:
 		if f := v.AsLuaFunction(); f != nil {

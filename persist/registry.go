@@ -161,16 +161,10 @@ func (r *Registry) RegisterUserdata(typeName string, decode func([]byte) (any, e
 
 func sortedStringKeys(t *lua.Table) []string {
 	var keys []string
-	k := lua.Nil
-	for {
-		key, _, ok, err := t.Next(k)
-		if !ok || err != nil {
-			break
-		}
+	for pos, key, _ := t.Iter(0); pos != 0; pos, key, _ = t.Iter(pos) {
 		if s, ok := key.AsString(); ok {
 			keys = append(keys, s)
 		}
-		k = key
 	}
 	slices.Sort(keys)
 	return keys
