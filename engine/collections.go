@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"strings"
 	"weak"
 
 	"github.com/luawasm/luawasm/lua"
@@ -21,13 +22,16 @@ type collections struct {
 	e       *Engine
 	byName  map[string]*collection
 	byTable map[*lua.Table]*collection
-	// owners maps the tables of records to their record. It holds them
-	// weakly: a record of a weak collection, or a table in a weak field,
-	// must stay collectable.
-	owners  map[weak.Pointer[lua.Table]]owner
-	cursor  int                  // journal changes already synced
-	touched map[recordRef]record // records changed in this transaction
-	full    map[*collection]bool // collections replaced (or given a schema) in this transaction
+	// owners maps the tables of records to their record. weakOwners
+	// does for the tables a weak table holds (a record of a weak-valued
+	// collection and all its tables, a table in a weak-valued field),
+	// without keeping them from the garbage collector. Weak handles cost
+	// an allocation each, so the tables of ordinary records do without.
+	owners     map[*lua.Table]owner
+	weakOwners map[weak.Pointer[lua.Table]]owner
+	cursor     int                  // journal changes already synced
+	touched    map[recordRef]record // records changed in this transaction
+	full       map[*collection]bool // collections replaced (or given a schema) in this transaction
 	// checked holds the values a batch checked against the schema as it
 	// set them: validate does not check a record again while it still
 	// holds that value, unchanged inside.
@@ -49,12 +53,42 @@ type collection struct {
 	unowned bool
 }
 
-// An owner says which record a nested table belongs to.
+// An owner says which record a nested table belongs to: record, or when
+// the collection holds its records weakly, weakRecord.
 type owner struct {
-	c      *collection
-	key    lua.Value
-	record weak.Pointer[lua.Table]
+	c          *collection
+	key        lua.Value
+	record     *lua.Table
+	weakRecord weak.Pointer[lua.Table]
 }
+
+// newOwner returns the owner of record rec at key of c.
+func newOwner(c *collection, key lua.Value, rec *lua.Table) owner {
+	if weakValues(c.table) {
+		return owner{c: c, key: key, weakRecord: weak.Make(rec)}
+	}
+	return owner{c: c, key: key, record: rec}
+}
+
+// rec returns o's record, or nil if the garbage collector took it.
+func (o owner) rec() *lua.Table {
+	if o.record != nil {
+		return o.record
+	}
+	return o.weakRecord.Value()
+}
+
+// weakValues reports whether t holds its values weakly.
+func weakValues(t *lua.Table) bool {
+	mt := t.Metatable()
+	if mt == nil {
+		return false
+	}
+	mode, _ := mt.Get(modeKey).AsString()
+	return strings.ContainsRune(mode, 'v')
+}
+
+var modeKey = lua.String("__mode")
 
 // A recordRef identifies a record: its collection and its key, with
 // strings by content (two string values with equal text are one key).
@@ -70,13 +104,14 @@ type record struct {
 
 func newCollections(e *Engine) *collections {
 	return &collections{
-		e:       e,
-		byName:  make(map[string]*collection),
-		byTable: make(map[*lua.Table]*collection),
-		owners:  make(map[weak.Pointer[lua.Table]]owner),
-		touched: make(map[recordRef]record),
-		full:    make(map[*collection]bool),
-		checked: make(map[recordRef]lua.Value),
+		e:          e,
+		byName:     make(map[string]*collection),
+		byTable:    make(map[*lua.Table]*collection),
+		owners:     make(map[*lua.Table]owner),
+		weakOwners: make(map[weak.Pointer[lua.Table]]owner),
+		touched:    make(map[recordRef]record),
+		full:       make(map[*collection]bool),
+		checked:    make(map[recordRef]lua.Value),
 	}
 }
 
@@ -175,58 +210,81 @@ func (cs *collections) ownPending() bool {
 		}
 		for pos, key, v := c.table.Iter(0); pos != 0; pos, key, v = c.table.Iter(pos) {
 			if rec := v.AsTable(); rec != nil {
-				cs.own(rec, owner{c, key, weak.Make(rec)})
+				cs.own(rec, newOwner(c, key, rec), false)
 			}
 		}
 	}
 	return walked
 }
 
-// own records that t and the tables nested in it belong to o's record.
-func (cs *collections) own(t *lua.Table, o owner) {
-	w := weak.Make(t)
-	if cur, ok := cs.owners[w]; ok && cur == o {
-		return
+// own records that t and the tables nested in it belong to o's record;
+// weakly is set when a weak table holds t.
+func (cs *collections) own(t *lua.Table, o owner, weakly bool) {
+	weakly = weakly || o.record == nil
+	if weakly {
+		w := weak.Make(t)
+		if cur, ok := cs.weakOwners[w]; ok && cur == o {
+			return
+		}
+		cs.weakOwners[w] = o
+	} else {
+		if cur, ok := cs.owners[t]; ok && cur == o {
+			return
+		}
+		cs.owners[t] = o
 	}
-	cs.owners[w] = o
+	weakly = weakly || weakValues(t)
 	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 		if sub := v.AsTable(); sub != nil {
-			cs.own(sub, o)
+			cs.own(sub, o, weakly)
 		}
 	}
 }
 
+// lookup returns the owner recorded for t.
+func (cs *collections) lookup(t *lua.Table) (owner, bool) {
+	if o, ok := cs.owners[t]; ok {
+		return o, true
+	}
+	if len(cs.weakOwners) == 0 {
+		return owner{}, false
+	}
+	o, ok := cs.weakOwners[weak.Make(t)]
+	return o, ok
+}
+
 // forget drops the owners of a record that left its collection.
 func (cs *collections) forget(v lua.Value, c *collection) {
-	t := v.AsTable()
-	if t == nil {
+	rec := v.AsTable()
+	if rec == nil {
 		return
 	}
-	rec := weak.Make(t)
-	if o, ok := cs.owners[rec]; !ok || o.c != c || o.record != rec {
+	if o, ok := cs.lookup(rec); !ok || o.c != c || o.rec() != rec {
 		return
 	}
 	var walk func(t *lua.Table)
 	walk = func(t *lua.Table) {
-		w := weak.Make(t)
-		if o, ok := cs.owners[w]; !ok || o.record != rec {
+		if o, ok := cs.lookup(t); !ok || o.rec() != rec {
 			return
 		}
-		delete(cs.owners, w)
+		delete(cs.owners, t)
+		if len(cs.weakOwners) > 0 {
+			delete(cs.weakOwners, weak.Make(t))
+		}
 		for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 			if sub := v.AsTable(); sub != nil {
 				walk(sub)
 			}
 		}
 	}
-	walk(t)
+	walk(rec)
 }
 
 // forgetAll drops the owners of every record of a collection table.
 func (cs *collections) forgetAll(t *lua.Table) {
 	for pos, _, v := t.Iter(0); pos != 0; pos, _, v = t.Iter(pos) {
 		if rec := v.AsTable(); rec != nil {
-			if o, ok := cs.owners[weak.Make(rec)]; ok {
+			if o, ok := cs.lookup(rec); ok {
 				cs.forget(v, o.c)
 			}
 		}
@@ -285,6 +343,15 @@ func (cs *collections) sync() {
 			lost = true
 			continue
 		}
+		if ch.Kind == lua.ChangeMeta {
+			// A collection that becomes weak (or strong) holds its
+			// records' owners the other way from now on.
+			if c := cs.byTable[ch.Table]; c != nil {
+				cs.forgetAll(ch.Table)
+				c.unowned = true
+			}
+			continue
+		}
 		if ch.Kind != lua.ChangeEntry {
 			continue
 		}
@@ -296,14 +363,15 @@ func (cs *collections) sync() {
 		if c := cs.byTable[t]; c != nil {
 			cs.forget(ch.Old, c)
 			if rec := t.Get(ch.Key).AsTable(); rec != nil {
-				cs.own(rec, owner{c, ch.Key, weak.Make(rec)})
+				cs.own(rec, newOwner(c, ch.Key, rec), false)
 			}
 			cs.changed(c, ch.Key)
 			continue
 		}
 		if o, ok := cs.owner(t); ok {
 			if sub := t.Get(ch.Key).AsTable(); sub != nil {
-				cs.own(sub, o)
+				_, strong := cs.owners[t]
+				cs.own(sub, o, !strong || weakValues(t))
 			}
 			cs.changedInside(o.c, o.key)
 		}
@@ -363,11 +431,11 @@ func (cs *collections) lost(ch *lua.Change) {
 // owner returns the record t belongs to, if t is in a record still held by
 // its collection.
 func (cs *collections) owner(t *lua.Table) (owner, bool) {
-	o, ok := cs.owners[weak.Make(t)]
+	o, ok := cs.lookup(t)
 	if !ok && !cs.isSystem(t) && cs.ownPending() {
-		o, ok = cs.owners[weak.Make(t)]
+		o, ok = cs.lookup(t)
 	}
-	if !ok || o.c.table == nil || o.c.table.Get(o.key).AsTable() != o.record.Value() {
+	if !ok || o.c.table == nil || o.rec() == nil || o.c.table.Get(o.key).AsTable() != o.rec() {
 		return owner{}, false
 	}
 	return o, true
@@ -375,9 +443,9 @@ func (cs *collections) owner(t *lua.Table) (owner, bool) {
 
 // dropCollected forgets the owners of tables the garbage collector took.
 func (cs *collections) dropCollected() {
-	for t := range cs.owners {
+	for t := range cs.weakOwners {
 		if t.Value() == nil {
-			delete(cs.owners, t)
+			delete(cs.weakOwners, t)
 		}
 	}
 }
@@ -435,7 +503,7 @@ func (cs *collections) rolledBack() {
 				continue
 			}
 			if rec := r.c.table.Get(r.key).AsTable(); rec != nil {
-				cs.own(rec, owner{r.c, r.key, weak.Make(rec)})
+				cs.own(rec, newOwner(r.c, r.key, rec), false)
 			}
 			if len(r.c.indexes) > 0 {
 				cs.e.catalog.RecordChanged(r.c.table, r.key)

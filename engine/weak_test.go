@@ -14,10 +14,10 @@ import (
 func TestIndexForgetsCollectedRecords(t *testing.T) {
 	tests := []struct {
 		name  string
-		field string // the indexed field
-		fill  string // makes Memory.users, indexed on score, and drops a strong reference
-		more  string // a later transaction's writes, if any
-		query string // a query that must come back empty after a collection
+		field string   // the indexed field
+		fill  string   // makes Memory.users, indexed on score, and drops a strong reference
+		more  []string // later transactions, if any
+		query string   // a query that must come back empty after a collection
 	}{
 		{
 			name:  "weak-valued collection",
@@ -47,9 +47,19 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 			fill: `Memory.users = setmetatable({}, {__mode = "v"})
 				Memory.keep = {score = 1}
 				Memory.users.kept = Memory.keep`,
-			more: `Memory.users.gone = {score = 7} Memory.users.kept.score = 1`,
+			more: []string{`Memory.users.gone = {score = 7} Memory.users.kept.score = 1`},
 			query: `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
 				and #store.query("users", {field = "score", op = "=", value = 1}) == 1
+				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
+		},
+		{
+			name:  "collection made weak after its records",
+			field: "score",
+			fill: `Memory.users = {}
+				Memory.keep = {score = 1}
+				Memory.users.kept = Memory.keep`,
+			more: []string{`Memory.users.gone = {score = 7}`, `setmetatable(Memory.users, {__mode = "v"})`},
+			query: `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
 				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
 		},
 		{
@@ -79,8 +89,8 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 					t.Fatal(err)
 				}
 				h.eval(tt.fill)
-				if tt.more != "" {
-					h.eval(tt.more)
+				for _, code := range tt.more {
+					h.eval(code)
 				}
 				runtime.GC()
 				if rollback {

@@ -201,6 +201,35 @@ function storageError(e, doing) {
   return new StorageError('write', `${doing}: ${(e && e.message) || name || 'IndexedDB failed'}`, e);
 }
 
+// WebKit makes a page just reloaded while another page of the origin was
+// committing "not fully active" for a moment: Web Locks and IndexedDB then
+// refuse it (InvalidStateError "Responsible document is not fully
+// active"), and indexedDB may read null. The store waits that out, looking
+// again every 50 ms for up to a second, rather than failing init or a
+// commit. (A document that is really going away never gets there: it
+// stops running.)
+const NOT_ACTIVE_RETRIES = 20;
+const NOT_ACTIVE_DELAY_MS = 50;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function notFullyActive(e) {
+  return !!e && e.name === 'InvalidStateError' && /fully active/i.test(e.message || '');
+}
+
+// whileNotFullyActive runs attempt (async) again while it fails with the
+// document not fully active and retryable() says it may run again.
+async function whileNotFullyActive(attempt, retryable = () => true) {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!notFullyActive(e) || i >= NOT_ACTIVE_RETRIES || !retryable()) throw e;
+      await pause(NOT_ACTIVE_DELAY_MS);
+    }
+  }
+}
+
 /** Reports whether this environment has a usable IndexedDB. */
 export function hasIndexedDB() {
   try {
@@ -230,15 +259,14 @@ export class IndexedDBStore {
   /** Opens the database; rejects with a StorageError. */
   async open() {
     if (this.#db) return this.#db;
-    // WebKit answers null for a moment in a page just reloaded while
-    // another page of the origin was committing: look again before failing.
-    for (let i = 0; i < 10 && !hasIndexedDB(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    // WebKit answers null for a moment (NOT_ACTIVE_RETRIES): look again.
+    for (let i = 0; i < NOT_ACTIVE_RETRIES && !hasIndexedDB(); i++) await pause(NOT_ACTIVE_DELAY_MS);
     if (!hasIndexedDB()) {
       throw new StorageError('unavailable', 'IndexedDB is not available here (a private browsing mode, or a sandboxed frame): pass { persistence: "memory" } to run without persistence');
     }
     let req;
     try {
-      req = indexedDB.open(this.#name, VERSION);
+      req = await whileNotFullyActive(async () => indexedDB.open(this.#name, VERSION));
     } catch (e) {
       throw new StorageError('unavailable', `IndexedDB cannot be opened: ${e.message}`, e);
     }
@@ -373,14 +401,18 @@ export class IndexedDBStore {
   // store holds it already (Web Locks are not reentrant).
   #withLock(fn) {
     if (this.#locked || typeof navigator === 'undefined' || !navigator.locks) return fn();
-    return navigator.locks.request(`lua-wasm:${this.#name}`, async () => {
+    // Only a refused request is made again, never a run of fn.
+    let ran = false;
+    const locked = async () => {
+      ran = true;
       this.#locked = true;
       try {
         return await fn();
       } finally {
         this.#locked = false;
       }
-    });
+    };
+    return whileNotFullyActive(() => navigator.locks.request(`lua-wasm:${this.#name}`, locked), () => !ran);
   }
 
   /**

@@ -26,7 +26,7 @@ func (t *Thread) callMeta(ci *callInfo, slot int, fn Value, nres int, args ...Va
 		return Nil, stError
 	}
 	t.stack[slot] = fn
-	copy(t.stack[slot+1:], args)
+	moveValues(t.stack[slot+1:], args)
 	for {
 		switch fn.kind() {
 		case kindLuaFunction:
