@@ -144,7 +144,7 @@ func (t *Thread) placeResults(dst int, rets []Value, nresults int) error {
 	if n > want {
 		n = want
 	}
-	moveValues(t.stack[dst:dst+n], rets[:n])
+	copy(t.stack[dst:dst+n], rets[:n])
 	for i := n; i < want; i++ {
 		t.stack[dst+i] = Nil
 	}

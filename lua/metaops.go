@@ -26,7 +26,7 @@ func (t *Thread) callMeta(ci *callInfo, slot int, fn Value, nres int, args ...Va
 		return Nil, stError
 	}
 	t.stack[slot] = fn
-	moveValues(t.stack[slot+1:], args)
+	copy(t.stack[slot+1:], args)
 	for {
 		switch fn.kind() {
 		case kindLuaFunction:

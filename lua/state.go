@@ -185,12 +185,7 @@ func (v Value) AsThread() *Thread {
 // Ret returns vs as a Go function's results, copied into a buffer owned by
 // the thread (valid until the next call on t).
 func (t *Thread) Ret(vs ...Value) ([]Value, error) {
-	if len(vs) > cap(t.retbuf) {
-		t.retbuf = append(t.retbuf[:0], vs...)
-		return t.retbuf, nil
-	}
-	t.retbuf = t.retbuf[:len(vs)]
-	moveValues(t.retbuf, vs)
+	t.retbuf = append(t.retbuf[:0], vs...)
 	return t.retbuf, nil
 }
 

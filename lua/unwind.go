@@ -16,7 +16,7 @@ func (t *Thread) returnSpecial(ci *callInfo, first, n int) stepStatus {
 		return t.state.coroutineReturned(t, first, n)
 	}
 	dst := ci.funcIdx
-	moveValues(t.stack[dst:dst+n], t.stack[first:first+n])
+	copy(t.stack[dst:dst+n], t.stack[first:first+n])
 	t.ci = ci.prev
 	if f&ciPcallBody != 0 {
 		t.top = dst + n

@@ -1192,14 +1192,14 @@ func (t *Thread) postReturn(ci *callInfo, first, n int) {
 	want := ci.nresults
 	stack := t.stack
 	if want < 0 {
-		moveValues(stack[dst:dst+n], stack[first:first+n])
+		copy(stack[dst:dst+n], stack[first:first+n])
 		t.top = dst + n
 		return
 	}
 	if n > want {
 		n = want
 	}
-	moveValues(stack[dst:dst+n], stack[first:first+n])
+	copy(stack[dst:dst+n], stack[first:first+n])
 	for i := n; i < want; i++ {
 		stack[dst+i] = Nil
 	}

@@ -340,7 +340,7 @@ func (t *Thread) tailCall(ci *callInfo, ins compile.Instruction, ra int) stepSta
 		return t.callNonLua(ci, ra, nargs, -1)
 	}
 	dst := ci.funcIdx
-	moveValues(t.stack[dst:dst+1+nargs], t.stack[ra:ra+1+nargs])
+	copy(t.stack[dst:dst+1+nargs], t.stack[ra:ra+1+nargs])
 	keep := ci.flags&(ciFresh|ciPcallBody|ciFinish|ciCoBase) | ciTail
 	t.ci = ci.prev
 	nci, err := t.precallLua(dst, nargs, ci.nresults, (*LuaFunction)(fn.p))
