@@ -97,7 +97,8 @@ local function dump(v, depth)
   for _, k in ipairs(keys) do parts[#parts + 1] = tostring(k) .. "=" .. dump(v[k], depth + 1) end
   return "{" .. table.concat(parts, ",") .. "}"
 end
-local _, c = debug.getupvalue(Memory.counter, 1)
+local c -- nil before the first commit
+if Memory.counter then _, c = debug.getupvalue(Memory.counter, 1) end
 return dump(Memory, 0) .. " counter=" .. tostring(c)
 `
 
