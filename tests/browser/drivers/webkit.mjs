@@ -147,8 +147,10 @@ async function newContext(env, proxy, viewport) {
     async close() {
       if (closed) return;
       closed = true;
-      await queue;
-      await driver.quit().catch(() => {});
+      // A command still pending (a driver that stopped answering) must not
+      // keep the run from ending: the processes are stopped regardless.
+      await withTimeout(10000, queue).catch(() => {});
+      await withTimeout(10000, driver.quit()).catch(() => {});
       server.stop();
     },
   };
