@@ -264,11 +264,18 @@ export class IndexedDBStore {
     if (!hasIndexedDB()) {
       throw new StorageError('unavailable', 'IndexedDB is not available here (a private browsing mode, or a sandboxed frame): pass { persistence: "memory" } to run without persistence');
     }
+    // The request's handlers must be set in the same task as open(): an
+    // await in between let WebKit fire upgradeneeded unheard (a database
+    // without its object store). So only a refused open() waits and retries.
     let req;
-    try {
-      req = await whileNotFullyActive(async () => indexedDB.open(this.#name, VERSION));
-    } catch (e) {
-      throw new StorageError('unavailable', `IndexedDB cannot be opened: ${e.message}`, e);
+    for (let i = 0; ; i++) {
+      try {
+        req = indexedDB.open(this.#name, VERSION);
+        break;
+      } catch (e) {
+        if (!notFullyActive(e) || i >= NOT_ACTIVE_RETRIES) throw new StorageError('unavailable', `IndexedDB cannot be opened: ${e.message}`, e);
+      }
+      await pause(NOT_ACTIVE_DELAY_MS);
     }
     const db = await new Promise((resolve, reject) => {
       req.onupgradeneeded = (e) => {
