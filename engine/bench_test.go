@@ -9,24 +9,15 @@ import (
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
 	"github.com/luawasm/luawasm/store"
-	"github.com/luawasm/luawasm/store/memstore"
+	"github.com/luawasm/luawasm/store/storetest"
 )
 
 // The issue's goals: persisting a function < 1 ms, a batch of 1,000 sets
 // committed < 5 ms, of 10,000 < 40 ms.
 
-// A benchBackend is a store the benchmarks run on; the native build adds
-// bbolt to memstore (native_test.go).
-type benchBackend struct {
-	name string
-	open func(b *testing.B) store.Backend
-}
+var benchBackends = storetest.Backends()
 
-var benchBackends = []benchBackend{
-	{"memstore", func(*testing.B) store.Backend { return memstore.New() }},
-}
-
-func openBench(b *testing.B, open func(*testing.B) store.Backend) *engine.Engine {
+func openBench(b *testing.B, open func(testing.TB) store.Backend) *engine.Engine {
 	e, err := engine.Open(engine.Options{Backend: open(b)})
 	if err != nil {
 		b.Fatal(err)
@@ -48,8 +39,8 @@ func BenchmarkPersistFunction(b *testing.B) {
 		return tax + (taxable - prev) * rates[#rates]
 	end`
 	for _, be := range benchBackends {
-		b.Run(be.name, func(b *testing.B) {
-			e := openBench(b, be.open)
+		b.Run(be.Name, func(b *testing.B) {
+			e := openBench(b, be.Open)
 			i := 0
 			for b.Loop() {
 				i++
@@ -64,11 +55,11 @@ func BenchmarkPersistFunction(b *testing.B) {
 func BenchmarkBatchSets(b *testing.B) {
 	for _, be := range benchBackends {
 		for _, n := range []int{1_000, 10_000} {
-			b.Run(fmt.Sprintf("%s/ops=%d", be.name, n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/ops=%d", be.Name, n), func(b *testing.B) {
 				// Each round sets n new records into a fresh Memory.
 				for b.Loop() {
 					b.StopTimer()
-					e, err := engine.Open(engine.Options{Backend: be.open(b)})
+					e, err := engine.Open(engine.Options{Backend: be.Open(b)})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -93,8 +84,8 @@ func BenchmarkBatchSets(b *testing.B) {
 func BenchmarkBatchSetsLive(b *testing.B) {
 	for _, be := range benchBackends {
 		for _, n := range []int{1_000, 10_000} {
-			b.Run(fmt.Sprintf("%s/ops=%d", be.name, n), func(b *testing.B) {
-				e, err := engine.Open(engine.Options{Backend: be.open(b)})
+			b.Run(fmt.Sprintf("%s/ops=%d", be.Name, n), func(b *testing.B) {
+				e, err := engine.Open(engine.Options{Backend: be.Open(b)})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -138,7 +129,7 @@ func BenchmarkBatchFeatures(b *testing.B) {
 	}
 	for _, f := range features {
 		b.Run(f.name, func(b *testing.B) {
-			e := openBench(b, benchBackends[0].open)
+			e := openBench(b, benchBackends[0].Open)
 			if err := f.setup(e); err != nil {
 				b.Fatal(err)
 			}

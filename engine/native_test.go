@@ -7,28 +7,8 @@ import (
 	"testing"
 
 	"github.com/luawasm/luawasm/engine"
-	"github.com/luawasm/luawasm/store"
 	"github.com/luawasm/luawasm/store/boltstore"
 )
-
-// bbolt runs the benchmarks durably (two fdatasyncs per commit, which
-// dominate on slow disks); bbolt-nosync without the fsyncs, to show the
-// CPU cost of a commit apart from the disk's.
-func init() {
-	for _, nosync := range []bool{false, true} {
-		name := "bbolt"
-		if nosync {
-			name = "bbolt-nosync"
-		}
-		benchBackends = append(benchBackends, benchBackend{name, func(b *testing.B) store.Backend {
-			s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), &boltstore.Options{NoSync: nosync})
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s
-		}})
-	}
-}
 
 func TestMemoryPersistsAcrossOpens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "memory.db")

@@ -9,26 +9,16 @@ import (
 	"github.com/luawasm/luawasm/persist"
 	"github.com/luawasm/luawasm/store"
 	"github.com/luawasm/luawasm/store/memstore"
+	"github.com/luawasm/luawasm/store/storetest"
 )
-
-// A benchBackend is a store the benchmarks run on; the native build adds
-// bbolt to memstore (backends_native_test.go).
-type benchBackend struct {
-	name string
-	open func(b *testing.B) store.Backend
-}
-
-var backends = []benchBackend{
-	{"memstore", func(*testing.B) store.Backend { return memstore.New() }},
-}
 
 // BenchmarkCommitOneChange measures a commit changing one field of one
 // record, in a collection of n records: its cost must not grow with n.
 func BenchmarkCommitOneChange(b *testing.B) {
-	for _, be := range backends {
+	for _, be := range storetest.Backends() {
 		for _, n := range []int{1_000, 100_000, 1_000_000} {
-			b.Run(fmt.Sprintf("%s/records=%d", be.name, n), func(b *testing.B) {
-				db, users := fillUsers(b, be.open(b), n)
+			b.Run(fmt.Sprintf("%s/records=%d", be.Name, n), func(b *testing.B) {
+				db, users := fillUsers(b, be.Open(b), n)
 				i := 0
 				for b.Loop() {
 					i++
