@@ -1,29 +1,19 @@
 // The package in a real page: the script-tag build and the ESM build load
 // the wasm, eval works, errors throw LuaError, functions cross both ways.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, startServer } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
 let context;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  context = await browser.newContext();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
+const env = useBrowser(async () => {
+  context = await env.browser.newContext();
 });
 
 describe('script-tag build', () => {
   let page;
   before(async () => {
-    page = await openPage(context, `${server.url}/fixtures/script-tag.html`);
+    page = await openPage(context, `${env.server.url}/fixtures/script-tag.html`);
     await page.evaluate(async () => {
       window.lua = await LuaWASM.init();
     });
@@ -168,7 +158,7 @@ describe('script-tag build', () => {
 
 describe('ESM build', () => {
   test('imports and runs', async () => {
-    const page = await openPage(context, `${server.url}/fixtures/esm.html`);
+    const page = await openPage(context, `${env.server.url}/fixtures/esm.html`);
     const r = await page.evaluate(async () => {
       if (!window.esm) await new Promise((resolve) => window.addEventListener('esm-ready', resolve, { once: true }));
       const lua = await window.esm.LuaWASM.init();

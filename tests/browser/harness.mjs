@@ -8,6 +8,7 @@
 // runs unchanged in the three engines.
 
 import { readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer as startTestServer } from './server.mjs';
@@ -21,9 +22,36 @@ const drivers = { chromium: './drivers/chromium.mjs', firefox: './drivers/firefo
 if (!drivers[engine]) throw new Error(`BROWSER=${engine}: want one of ${Object.keys(drivers).join(', ')}`);
 const driver = await import(drivers[engine]);
 
+/**
+ * Starts the test server and launches the engine before the calling file's
+ * tests, and stops both after them. Returns the file's handle: `server`
+ * ({ url, proxy, page(path, html), stop }; it also stands in for unpkg.com)
+ * and `browser` (newContext({ viewport }) and close(); a context is an
+ * isolated profile, its own storage, with newPage() and close()), both set
+ * before the tests run. setUp, if given, runs next, still before the tests
+ * (root-level `before` hooks of node:test run concurrently, so a file's own
+ * hook could not rely on these).
+ */
+export function useBrowser(setUp) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startTestServer(root, {
+      capture: Boolean(driver.needsCapture),
+      mounts: { '/js/': join(root, 'js'), '/fixtures/': join(root, 'tests', 'browser', 'fixtures') },
+    });
+    env.browser = await driver.launch({ proxy: env.server.proxy });
+    await setUp?.();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+// startServer and launch: crash.test.mjs's set-up, until it moves to useBrowser.
 let lastServer;
 
-/** Starts the test server; resolves to { url, proxy, page(path, html), stop }. */
 export async function startServer() {
   lastServer = await startTestServer(root, {
     capture: Boolean(driver.needsCapture),
@@ -32,11 +60,6 @@ export async function startServer() {
   return lastServer;
 }
 
-/**
- * Launches the engine (the last started server stands in for unpkg.com);
- * resolves to a browser with newContext({ viewport }) and close(). A context
- * is an isolated profile (its own storage) with newPage() and close().
- */
 export async function launch(server = lastServer) {
   return driver.launch({ proxy: server.proxy });
 }

@@ -1,31 +1,20 @@
 // The IndexedDB store in each engine: atomic commits, reload, several tabs,
 // quota and foreign data. It imports js/idb.js directly (served at /js/).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, noStorageQuota, openPage, startServer } from './harness.mjs';
+import { noStorageQuota, openPage, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 async function idbPage(context) {
-  const page = await openPage(context, `${server.url}/fixtures/idb.html`);
+  const page = await openPage(context, `${env.server.url}/fixtures/idb.html`);
   await page.evaluate(() => window.idb || new Promise((r) => window.addEventListener('idb-ready', r, { once: true })));
   return page;
 }
 
 test('commits are durable across reloads, in key order', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await idbPage(context);
   await page.evaluate(async () => {
     const s = new idb.IndexedDBStore('t-durable');
@@ -46,7 +35,7 @@ test('commits are durable across reloads, in key order', async () => {
 });
 
 test('another tab hears which keys changed and reads their values', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await idbPage(context);
   const b = await idbPage(context);
   await b.evaluate(() => {
@@ -64,7 +53,7 @@ test('another tab hears which keys changed and reads their values', async () => 
 });
 
 test('a full quota fails with a StorageError and the batch can be written later', { skip: noStorageQuota }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await idbPage(context);
   await page.setStorageQuota(64 * 1024);
   const r = await page.evaluate(async () => {
@@ -96,7 +85,7 @@ test('a full quota fails with a StorageError and the batch can be written later'
 });
 
 test('entries this library did not write are reported as corrupt', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await idbPage(context);
   const r = await page.evaluate(async () => {
     const s = new idb.IndexedDBStore('t-corrupt');
@@ -118,7 +107,7 @@ test('entries this library did not write are reported as corrupt', async () => {
 });
 
 test('a database of a newer version is refused clearly', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await idbPage(context);
   const r = await page.evaluate(async () => {
     await new Promise((resolve) => {
@@ -141,7 +130,7 @@ test('a database of a newer version is refused clearly', async () => {
 });
 
 test('a tab deleting the database does not get stuck behind open connections', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await idbPage(context);
   const b = await idbPage(context);
   await a.evaluate(async () => {
@@ -159,7 +148,7 @@ test('a tab deleting the database does not get stuck behind open connections', a
 });
 
 test('a commit on a stale base is refused as a conflict; the log compacts', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await idbPage(context);
   const r = await page.evaluate(async () => {
     const a = new idb.IndexedDBStore('t-conflict');

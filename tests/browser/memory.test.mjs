@@ -3,26 +3,15 @@
 // database, storage failures are reported with nothing lost, damaged
 // records are reported and the rest loads, backups round-trip.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, noStorageQuota, openFixture, startServer } from './harness.mjs';
+import { noStorageQuota, openFixture, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 /** Opens the fixture page and starts window.lua with options. */
 async function tab(context, options = {}) {
-  const page = await openFixture(context, server.url);
+  const page = await openFixture(context, env.server.url);
   await start(page, options);
   return page;
 }
@@ -44,7 +33,7 @@ async function reload(page, options = {}) {
 }
 
 test('closures with shared upvalues, coroutines and cycles survive a reload', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context);
   await page.evaluate(async () => {
     lua.eval(`
@@ -71,7 +60,7 @@ test('closures with shared upvalues, coroutines and cycles survive a reload', as
 });
 
 test('a failed eval rolls Memory back, in memory and in the store', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context);
   const r = await page.evaluate(async () => {
     lua.eval('Memory.x = 1 Memory.list = {1, 2}');
@@ -91,7 +80,7 @@ test('a failed eval rolls Memory back, in memory and in the store', async () => 
 });
 
 test('commit events describe each transaction; flush resolves once durable', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context);
   const events = await page.evaluate(async () => {
     window.events = [];
@@ -110,7 +99,7 @@ test('commit events describe each transaction; flush resolves once durable', asy
 });
 
 test('two tabs: each sees the other\'s commits and neither loses an update', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await tab(context, { dbName: 'tabs' });
   const b = await tab(context, { dbName: 'tabs' });
   const heard = b.evaluate(() => new Promise((resolve) => lua.on('remotechange', resolve)));
@@ -144,7 +133,7 @@ test('two tabs: each sees the other\'s commits and neither loses an update', asy
 });
 
 test('two tabs incrementing one counter: every increment counts', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const a = await tab(context, { dbName: 'counter' });
   await a.evaluate(async () => {
     lua.eval('Memory.n = 0');
@@ -166,9 +155,9 @@ test('two tabs incrementing one counter: every increment counts', async () => {
 });
 
 test('a full quota is reported and nothing is lost', { skip: noStorageQuota }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   // The quota applies to storage opened after it is set.
-  const page = await openFixture(context, server.url);
+  const page = await openFixture(context, env.server.url);
   await page.setStorageQuota(64 * 1024);
   await start(page, { dbName: 'quota' });
   const r = await page.evaluate(async () => {
@@ -195,9 +184,9 @@ test('a full quota is reported and nothing is lost', { skip: noStorageQuota }, a
 });
 
 test('without IndexedDB, init says what to do, and persistence "memory" runs', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   // As some private modes do: touching indexedDB throws.
-  const page = await openFixture(context, server.url, '?indexeddb=denied');
+  const page = await openFixture(context, env.server.url, '?indexeddb=denied');
   const r = await page.evaluate(async () => {
     let error;
     try {
@@ -218,7 +207,7 @@ test('without IndexedDB, init says what to do, and persistence "memory" runs', a
 });
 
 test('a damaged record is reported and everything else loads', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context, { dbName: 'damaged' });
   await page.evaluate(async () => {
     lua.eval('Memory.keep = {ok = true} Memory.damaged = {payload = "DAMAGE-ME"}');
@@ -266,7 +255,7 @@ test('a damaged record is reported and everything else loads', async () => {
 });
 
 test('exportData and importData round-trip a backup', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context, { dbName: 'backup' });
   const r = await page.evaluate(async () => {
     await lua.persistFunction('Memory', 'square', 'function(x) return x * x end');
@@ -289,7 +278,7 @@ test('exportData and importData round-trip a backup', async () => {
 });
 
 test('maxInstructions bounds each eval', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await tab(context, { persistence: 'memory', maxInstructions: 100000 });
   const r = await page.evaluate(() => {
     try {

@@ -1,26 +1,16 @@
 // The playground renders, runs Lua and the README's JavaScript examples,
 // and keeps the editor's code across reloads.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, startServer } from './harness.mjs';
+import { openPage, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
 let context;
 let page;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await openPage(context, `${server.url}/`);
+const env = useBrowser(async () => {
+  context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await openPage(context, `${env.server.url}/`);
   await page.waitForSelector('#run:not([disabled])');
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
 });
 
 test('shows the engine status and the editor', async () => {

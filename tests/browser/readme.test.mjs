@@ -3,27 +3,16 @@
 // import map, and the rest with `lua` bound to an instance of the page,
 // reloading the page where the README says "after page reload".
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openFixture, openPage, readmeExamples, startServer } from './harness.mjs';
+import { openFixture, openPage, readmeExamples, useBrowser } from './harness.mjs';
 
-let server;
-let browser;
+const env = useBrowser();
 const examples = readmeExamples();
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
 
 /** Opens the fixture page with a fresh instance as window.lua. */
 async function fixtureWithLua(context) {
-  const page = await openFixture(context, server.url);
+  const page = await openFixture(context, env.server.url);
   await page.evaluate(async () => {
     window.lua = await LuaWASM.init();
   });
@@ -57,9 +46,9 @@ test('README lists the examples the tests run', () => {
 });
 
 test('Quick Start: the CDN page as written, and fibonacci after a reload', async () => {
-  const context = await browser.newContext();
-  server.page('/quickstart.html', examples.cdn);
-  const page = await openPage(context, `${server.url}/quickstart.html`);
+  const context = await env.browser.newContext();
+  env.server.page('/quickstart.html', examples.cdn);
+  const page = await openPage(context, `${env.server.url}/quickstart.html`);
   await page.waitForFunction(() => window.LuaWASM !== undefined);
   const logged = () => page.logs.filter((l) => l.startsWith('Result:') || l.startsWith('Fibonacci'));
   await page.until(() => logged().length === 2);
@@ -75,8 +64,8 @@ test('Quick Start: the CDN page as written, and fibonacci after a reload', async
 });
 
 test('npm: the module example through an import map', async () => {
-  const context = await browser.newContext();
-  const page = await openFixture(context, server.url);
+  const context = await env.browser.newContext();
+  const page = await openFixture(context, env.server.url);
   const done = page.waitForFunction(() => window.npmDone === true);
   await page.addScriptTag({ type: 'module', content: `${examples.npm}\nwindow.lua = lua;\nwindow.npmDone = true;\n` });
   await done;
@@ -89,7 +78,7 @@ test('npm: the module example through an import map', async () => {
 });
 
 test('function persistence: the seed code fails clearly, the corrected code survives a reload', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   let page = await fixtureWithLua(context);
   const seed = await run(page, 'persist-seed');
   assert.deepEqual(seed.error, { name: 'LuaError', message: `[string "..."]:2: ')' expected near '='` });
@@ -101,7 +90,7 @@ test('function persistence: the seed code fails clearly, the corrected code surv
 });
 
 test('batch operations, queries and analytics, restored after a reload', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   let page = await fixtureWithLua(context);
   ok(await run(page, 'batch'));
   assert.deepEqual(await page.evaluate(() => lua.eval(`
@@ -144,7 +133,7 @@ test('batch operations, queries and analytics, restored after a reload', async (
 });
 
 test('validation, schemas and the audit log', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixtureWithLua(context);
   ok(await run(page, 'security'));
   const logs = ok(await run(page, 'schema-audit'));
@@ -163,7 +152,7 @@ test('validation, schemas and the audit log', async () => {
 });
 
 test('the performance example runs', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixtureWithLua(context);
   ok(await run(page, 'bench'));
   assert.equal(await page.evaluate(() => lua.eval('local n = 0 for _ in pairs(Memory.bench) do n = n + 1 end return n')), 1000);

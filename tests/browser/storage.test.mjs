@@ -7,24 +7,13 @@
 // CORRUPTION_POSITIONS sets how many byte positions the corruption sweep
 // flips, one at a time (default 24).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, noStorageQuota, openFixture, startServer } from './harness.mjs';
+import { noStorageQuota, openFixture, useBrowser } from './harness.mjs';
 
 const positions = Number(process.env.CORRUPTION_POSITIONS) || 24;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 // In the page: raw access to the log of a database, to damage it.
 const rawLog = `
@@ -65,13 +54,13 @@ const rawLog = `
 `;
 
 async function fixture(context) {
-  const page = await openFixture(context, server.url);
+  const page = await openFixture(context, env.server.url);
   await page.evaluate((src) => (0, eval)(src), rawLog);
   return page;
 }
 
 test('a flipped byte anywhere in the stored log is reported with its key, and the rest loads', async (t) => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixture(context);
   const results = await page.evaluate(async (positions) => {
     const lua = await LuaWASM.init({ dbName: 'flip' });
@@ -136,7 +125,7 @@ test('a flipped byte anywhere in the stored log is reported with its key, and th
 test('a flipped byte in the first frame of an entry is reported, and the store stays usable', async () => {
   // What the lost record referred to stays stored (engine/engine_test.go's
   // TestDamageKeepsOrphans); a damaged root fails init (TestDamagedRootChangesNothing).
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixture(context);
   const r = await page.evaluate(async () => {
     const lua = await LuaWASM.init({ dbName: 'first-frame' });
@@ -162,7 +151,7 @@ test('a flipped byte in the first frame of an entry is reported, and the store s
 });
 
 test('a full quota keeps the last committed state in the store and everything in memory', { skip: noStorageQuota }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixture(context);
   // The quota applies to storage opened after it is set.
   await page.setStorageQuota(400 * 1024);
@@ -230,7 +219,7 @@ test('a full quota keeps the last committed state in the store and everything in
 });
 
 test('a database held open at an older version by another tab: init says so, and works once it is closed', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const old = await fixture(context);
   // A tab of an older version of the app, which does not let go on versionchange.
   await old.evaluate(async () => {
@@ -276,7 +265,7 @@ test('a database held open at an older version by another tab: init says so, and
 });
 
 test('a newer version upgrading the database under a running tab: clear errors, memory and store intact', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await fixture(context);
   await page.evaluate(async () => {
     window.lua = await LuaWASM.init({ dbName: 'upgraded' });

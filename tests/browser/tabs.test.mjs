@@ -10,24 +10,13 @@
 //
 // TABS_ROUNDS sets the rounds per tab (default 25).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openFixture, startServer } from './harness.mjs';
+import { openFixture, useBrowser } from './harness.mjs';
 
 const rounds = Number(process.env.TABS_ROUNDS) || 25;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 // Check() returns the invariant's violations (an empty list when the state
 // is consistent); Bump(id, round) increments the shared and id's counters
@@ -62,7 +51,7 @@ const lib = `
 `;
 
 async function tab(context, dbName) {
-  const page = await openFixture(context, server.url);
+  const page = await openFixture(context, env.server.url);
   await page.evaluate(async ({ dbName, lib }) => {
     window.lua = await LuaWASM.init({ dbName });
     window.problems = [];
@@ -123,7 +112,7 @@ function totals(page) {
 
 for (const n of [2, 4]) {
   test(`${n} tabs writing at once lose no update and never see a torn state`, async (t) => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const dbName = `tabs-${n}`;
     const pages = [];
     for (let i = 0; i < n; i++) pages.push(await tab(context, dbName));
