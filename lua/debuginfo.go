@@ -212,10 +212,14 @@ func funcNameFromCall(ci *callInfo) (kind, name string) {
 		return "", ""
 	}
 	caller := ci.prev
-	if caller == nil {
+	switch {
+	case caller == nil:
 		return "", ""
-	}
-	if caller.lf != nil && caller.flags&ciGo == 0 {
+	case caller.flags&ciHooked != 0:
+		return "hook", "?"
+	case caller.flags&ciFinalizer != 0:
+		return "metamethod", "__gc"
+	case caller.lf != nil && caller.flags&ciGo == 0:
 		return funcNameFromCode(caller.lf.proto.src, caller.currentPC())
 	}
 	return "", ""

@@ -156,7 +156,11 @@ func (t *Thread) runFinalizer(tb *Table) {
 	if !tm.IsFunction() {
 		return
 	}
-	if _, err := t.Call(tm, tb.Value()); err != nil {
+	ci := t.ci
+	ci.flags |= ciFinalizer // names tm "metamethod '__gc'" in tracebacks
+	_, err := t.Call(tm, tb.Value())
+	ci.flags &^= ciFinalizer
+	if err != nil {
 		t.state.warn("error in __gc", false)
 	}
 }

@@ -92,7 +92,10 @@ func (t *Thread) callHook(event string, line int) error {
 		lv = Int(int64(line))
 	}
 	top := t.top // instructions that use the top (multiple results) keep it
+	ci := t.ci
+	ci.flags |= ciHooked // names the hook "hook '?'" in tracebacks, as the reference
 	_, err := t.Call(h.fn, String(event), lv)
+	ci.flags &^= ciHooked
 	h.running = false
 	t.top = top
 	return err

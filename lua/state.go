@@ -112,6 +112,8 @@ const (
 	ciWrap                          // (with ciResume) a wrap function: no status result, errors propagate
 	ciGoResume                      // (with ciResume) resumed from Go: return from the exec loop on yield
 	ciYield                         // coroutine.yield waiting to be resumed
+	ciHooked                        // running a hook called from this frame
+	ciFinalizer                     // running a __gc called from this frame
 )
 
 const (

@@ -71,3 +71,18 @@ local function locals(a, b)
 end
 print(locals(1, 2))
 print(debug.getlocal(print, 1), debug.getlocal(locals, 1), debug.getlocal(locals, 3))
+
+-- A hook and a finalizer are named as the reference names them.
+debug.sethook(function()
+  debug.sethook()
+  local info = debug.getinfo(1, "n")
+  print(info.namewhat, info.name)
+  show(debug.traceback("in a hook"))
+end, "l")
+local afterHook = 1
+setmetatable({}, {__gc = function()
+  local info = debug.getinfo(1, "n")
+  print(info.namewhat, info.name)
+  show(debug.traceback("in a finalizer"))
+end})
+collectgarbage()
