@@ -3,18 +3,17 @@
 package engine_test
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/luawasm/luawasm/engine"
+	"github.com/luawasm/luawasm/internal/crashtest"
 	"github.com/luawasm/luawasm/store/boltstore"
 )
 
@@ -38,12 +37,7 @@ func defaultCrashKills() int {
 const crashWriterEnv = "ENGINE_CRASH_WRITER"
 
 func TestMain(m *testing.M) {
-	if path := os.Getenv(crashWriterEnv); path != "" {
-		if err := runCrashWriter(path); err != nil {
-			fmt.Fprintln(os.Stderr, "writer:", err)
-		}
-		os.Exit(2) // the writer only stops when killed
-	}
+	crashtest.WriterMain(crashWriterEnv, runCrashWriter)
 	os.Exit(m.Run())
 }
 
@@ -102,7 +96,7 @@ if Memory.counter then _, c = debug.getupvalue(Memory.counter, 1) end
 return dump(Memory, 0) .. " counter=" .. tostring(c)
 `
 
-func runCrashWriter(path string) error {
+func runCrashWriter(path string, report func(n uint64) error) error {
 	b, err := boltstore.Open(path, &boltstore.Options{LockTimeout: 10 * time.Second})
 	if err != nil {
 		return err
@@ -120,7 +114,7 @@ func runCrashWriter(path string) error {
 			return err
 		}
 		n, _ := res[0].AsInt()
-		if _, err := fmt.Println(n); err != nil {
+		if err := report(uint64(n)); err != nil {
 			return err
 		}
 	}
@@ -154,12 +148,9 @@ func TestCrashConsistency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "crash.db")
 	model := &crashModel{}
+	var err error
 	if model.e, err = engine.Open(engine.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -169,46 +160,13 @@ func TestCrashConsistency(t *testing.T) {
 	var reported int64
 	beforeCommit, inFlight := 0, 0 // kills that came before the process's first commit, or after an unreported one
 	for kill := range *crashKills {
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashWriterEnv+"="+path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan int64)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				n, _ := strconv.ParseInt(sc.Text(), 10, 64)
-				lines <- n
-			}
-			close(lines)
-		}()
 		// Microsecond resolution, so that kills land anywhere in a
 		// commit, not on a few phases of the writer's loop.
-		deadline := time.After(time.Duration(20_000+r.IntN(400_000)) * time.Microsecond)
+		w := crashtest.StartWriter(t, crashWriterEnv+"="+path)
 		before := reported
-	wait:
-		for {
-			select {
-			case n, ok := <-lines:
-				if !ok {
-					t.Fatalf("kill %d: the writer stopped", kill)
-				}
-				reported = n
-			case <-deadline:
-				break wait
-			}
+		if n := w.KillAfter(time.Duration(20_000+r.IntN(400_000)) * time.Microsecond); n != 0 {
+			reported = int64(n)
 		}
-		cmd.Process.Kill()
-		for n := range lines {
-			reported = n
-		}
-		cmd.Wait()
 
 		b, err := boltstore.Open(path, nil)
 		if err != nil {

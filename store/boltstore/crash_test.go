@@ -3,7 +3,6 @@
 package boltstore
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"flag"
@@ -11,7 +10,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -19,7 +17,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/luawasm/luawasm/store/internal/crashtest"
+	"github.com/luawasm/luawasm/internal/crashtest"
 )
 
 var crashKills = flag.Int("crash.kills", 50, "number of times TestCrashConsistency kills the writer")
@@ -32,19 +30,14 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if path := os.Getenv(writerPathEnv); path != "" {
-		if err := runWriter(path, os.Getenv(writerSeedEnv)); err != nil {
-			fmt.Fprintln(os.Stderr, "writer:", err)
-		}
-		os.Exit(2) // the writer only stops when killed
-	}
+	crashtest.WriterMain(writerPathEnv, runWriter)
 	os.Exit(m.Run())
 }
 
-// runWriter commits to the store at path until killed, printing the number
-// of each commit once Commit has returned.
-func runWriter(path, seed string) error {
-	s, err := strconv.ParseUint(seed, 10, 64)
+// runWriter commits to the store at path until killed, reporting each
+// commit once Commit has returned.
+func runWriter(path string, report func(n uint64) error) error {
+	seed, err := strconv.ParseUint(os.Getenv(writerSeedEnv), 10, 64)
 	if err != nil {
 		return err
 	}
@@ -52,10 +45,7 @@ func runWriter(path, seed string) error {
 	if err != nil {
 		return err
 	}
-	return crashtest.Write(st, s, func(n uint64) error {
-		_, err := fmt.Println(n)
-		return err
-	})
+	return crashtest.Write(st, seed, report)
 }
 
 // TestCrashConsistency kills a writer process with SIGKILL at random
@@ -66,10 +56,6 @@ func runWriter(path, seed string) error {
 func TestCrashConsistency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "crash.db")
 	seed := uint64(time.Now().UnixNano())
@@ -83,7 +69,7 @@ func TestCrashConsistency(t *testing.T) {
 		// before the very first commit: a file bbolt is still creating is
 		// not a store yet.
 		early := i > 0 && r.IntN(5) == 0
-		reported := writeUntilKilled(t, exe, path, seed, r, early)
+		reported := writeUntilKilled(t, path, seed, r, early)
 		if reported == 0 {
 			beforeCommit++
 			reported = model.Seq()
@@ -99,66 +85,12 @@ func TestCrashConsistency(t *testing.T) {
 // writeUntilKilled runs the writer on path and kills it at a random
 // moment: within 20 ms of its first commit, or if early within 20 ms of its
 // start. It returns the last commit number the writer reported, 0 if none.
-func writeUntilKilled(t *testing.T, exe, path string, seed uint64, r *rand.Rand, early bool) uint64 {
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), writerPathEnv+"="+path, fmt.Sprintf("%s=%d", writerSeedEnv, seed))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan uint64)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			n, err := strconv.ParseUint(sc.Text(), 10, 64)
-			if err != nil {
-				t.Errorf("writer printed %q", sc.Text())
-			}
-			lines <- n
-		}
-	}()
-
-	var last uint64
+func writeUntilKilled(t *testing.T, path string, seed uint64, r *rand.Rand, early bool) uint64 {
+	w := crashtest.StartWriter(t, writerPathEnv+"="+path, fmt.Sprintf("%s=%d", writerSeedEnv, seed))
 	if !early {
-		select {
-		case n, ok := <-lines:
-			if !ok {
-				cmd.Wait()
-				t.Fatalf("writer stopped before its first commit:\n%s", stderr.Bytes())
-			}
-			last = n
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Fatalf("writer made no commit in 30s:\n%s", stderr.Bytes())
-		}
+		w.WaitReport(30 * time.Second)
 	}
-	kill := time.After(time.Duration(r.Int64N(int64(20 * time.Millisecond))))
-	for killed := false; !killed; {
-		select {
-		case n, ok := <-lines:
-			if !ok {
-				cmd.Wait()
-				t.Fatalf("writer stopped on its own:\n%s", stderr.Bytes())
-			}
-			last = n
-		case <-kill:
-			killed = true
-		}
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	for n := range lines { // what it printed before dying
-		last = n
-	}
-	cmd.Wait()
-	return last
+	return w.KillAfter(time.Duration(r.Int64N(int64(20 * time.Millisecond))))
 }
 
 // check opens the store at path and compares it with the model, which it

@@ -1,7 +1,9 @@
-// Package crashtest is the model behind the crash-consistency test: a
-// writer that commits numbered batches to a store.Backend forever, and the
-// exact contents the store must hold after commit n, which a checker
-// recomputes from n alone.
+// Package crashtest holds what the crash-consistency tests share. A
+// Writer is a process that commits forever and reports each commit once
+// durable; the test kills it at random moments and checks the store (see
+// writer.go). For the store level, this file models a writer that commits
+// numbered batches to a store.Backend, and the exact contents the store
+// must hold after commit n, which a checker recomputes from n alone.
 //
 // Commit n rewrites or deletes a pseudo-random subset of NumKeys keys and
 // sets SeqKey to n. Both the subset and the values derive from (seed, n),
