@@ -2,7 +2,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { Page } from './page.mjs';
+import { AutomationPage } from './page.mjs';
 
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -31,45 +31,14 @@ export async function launch({ proxy }) {
   };
 }
 
-class ChromiumPage extends Page {
+class ChromiumPage extends AutomationPage {
   constructor(context, page) {
-    super();
+    super(page);
     this.context = context;
-    this.page = page;
-    page.on('console', (m) => this.consoleMessage(m.text()));
-    page.on('pageerror', (e) => this.pageError(e.message));
-  }
-
-  run(source) {
-    return this.page.evaluate(source);
-  }
-
-  async goto(url) {
-    await this.page.goto(url);
   }
 
   async reload({ waitUntil = 'load' } = {}) {
     await this.page.reload({ waitUntil });
-  }
-
-  close() {
-    return this.page.close();
-  }
-
-  click(selector) {
-    return this.page.click(selector);
-  }
-
-  press(keys) {
-    return this.page.keyboard.press(keys);
-  }
-
-  type(text) {
-    return this.page.keyboard.type(text);
-  }
-
-  async screenshot({ path }) {
-    await this.page.screenshot({ path });
   }
 
   // DevTools overrides the quota of the page's origin, for as long as the

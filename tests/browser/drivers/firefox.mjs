@@ -2,7 +2,7 @@
 
 import { execFileSync } from 'node:child_process';
 import puppeteer from 'puppeteer-core';
-import { Page, parseKeys } from './page.mjs';
+import { AutomationPage } from './page.mjs';
 
 const executablePath = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
@@ -49,48 +49,10 @@ export async function launch({ proxy }) {
   };
 }
 
-class FirefoxPage extends Page {
-  constructor(page) {
-    super();
-    this.page = page;
-    page.on('console', (m) => this.consoleMessage(m.text()));
-    page.on('pageerror', (e) => this.pageError(e.message));
-  }
-
-  run(source) {
-    return this.page.evaluate(source);
-  }
-
-  async goto(url) {
-    await this.page.goto(url);
-  }
-
+class FirefoxPage extends AutomationPage {
   async reload({ waitUntil = 'load' } = {}) {
     if (waitUntil === 'commit') await this.reloadUntilCommit();
     else await this.page.reload();
-  }
-
-  close() {
-    return this.page.close();
-  }
-
-  click(selector) {
-    return this.page.click(selector);
-  }
-
-  async press(keys) {
-    const { modifiers, key } = parseKeys(keys);
-    for (const m of modifiers) await this.page.keyboard.down(m);
-    await this.page.keyboard.press(key);
-    for (const m of modifiers.reverse()) await this.page.keyboard.up(m);
-  }
-
-  type(text) {
-    return this.page.keyboard.type(text);
-  }
-
-  async screenshot({ path }) {
-    await this.page.screenshot({ path });
   }
 
   // Firefox has no quota override: the profile's storage is limited at

@@ -221,3 +221,50 @@ export function parseKeys(keys) {
   const parts = keys.split('+');
   return { modifiers: parts.slice(0, -1), key: parts[parts.length - 1] };
 }
+
+/**
+ * A page driven by Playwright or Puppeteer, whose page objects share the
+ * calls used here (evaluate, goto, close, click, keyboard, screenshot and
+ * the console and pageerror events); a driver adds reload and
+ * setStorageQuota.
+ */
+export class AutomationPage extends Page {
+  constructor(page) {
+    super();
+    this.page = page;
+    page.on('console', (m) => this.consoleMessage(m.text()));
+    page.on('pageerror', (e) => this.pageError(e.message));
+  }
+
+  run(source) {
+    return this.page.evaluate(source);
+  }
+
+  async goto(url) {
+    await this.page.goto(url);
+  }
+
+  close() {
+    return this.page.close();
+  }
+
+  click(selector) {
+    return this.page.click(selector);
+  }
+
+  // Key by key, as Puppeteer has no "Control+Enter" chords.
+  async press(keys) {
+    const { modifiers, key } = parseKeys(keys);
+    for (const m of modifiers) await this.page.keyboard.down(m);
+    await this.page.keyboard.press(key);
+    for (const m of modifiers.reverse()) await this.page.keyboard.up(m);
+  }
+
+  type(text) {
+    return this.page.keyboard.type(text);
+  }
+
+  async screenshot({ path }) {
+    await this.page.screenshot({ path });
+  }
+}
