@@ -2,7 +2,6 @@ package engine
 
 import (
 	"math"
-	"strings"
 	"weak"
 
 	"github.com/luawasm/luawasm/lua"
@@ -53,21 +52,31 @@ type collection struct {
 	unowned bool
 }
 
-// An owner says which record a nested table belongs to: record, or when
-// the collection holds its records weakly, weakRecord.
+// An owner says which record a nested table belongs to: the record at key
+// of c. When the collection holds its records weakly, or holds weakly a
+// key that is an object, the owner holds them weakly too (weakRecord,
+// weakKey), so as not to keep alive what the collector would take.
 type owner struct {
 	c          *collection
-	key        lua.Value
+	key        lua.Value // nil when weakKey holds it
+	weakKey    query.WeakKey
 	record     *lua.Table
 	weakRecord weak.Pointer[lua.Table]
 }
 
 // newOwner returns the owner of record rec at key of c.
 func newOwner(c *collection, key lua.Value, rec *lua.Table) owner {
-	if weakValues(c.table) {
-		return owner{c: c, key: key, weakRecord: weak.Make(rec)}
+	o := owner{c: c, key: key}
+	weakKeys, weakValues := query.WeakMode(c.table)
+	if wk, ok := query.MakeWeakKey(key); ok && weakKeys {
+		o.key, o.weakKey = lua.Nil, wk
 	}
-	return owner{c: c, key: key, record: rec}
+	if weakValues || o.key.IsNil() {
+		o.weakRecord = weak.Make(rec)
+	} else {
+		o.record = rec
+	}
+	return o
 }
 
 // rec returns o's record, or nil if the garbage collector took it.
@@ -78,17 +87,20 @@ func (o owner) rec() *lua.Table {
 	return o.weakRecord.Value()
 }
 
-// weakValues reports whether t holds its values weakly.
-func weakValues(t *lua.Table) bool {
-	mt := t.Metatable()
-	if mt == nil {
-		return false
+// recordKey returns o's key in its collection, or nil if the garbage
+// collector took it.
+func (o owner) recordKey() lua.Value {
+	if o.key.IsNil() {
+		return o.weakKey.Value()
 	}
-	mode, _ := mt.Get(modeKey).AsString()
-	return strings.ContainsRune(mode, 'v')
+	return o.key
 }
 
-var modeKey = lua.String("__mode")
+// weakValues reports whether t holds its values weakly.
+func weakValues(t *lua.Table) bool {
+	_, values := query.WeakMode(t)
+	return values
+}
 
 // A recordRef identifies a record: its collection and its key, with
 // strings by content (two string values with equal text are one key).
@@ -345,10 +357,14 @@ func (cs *collections) sync() {
 		}
 		if ch.Kind == lua.ChangeMeta {
 			// A collection that becomes weak (or strong) holds its
-			// records' owners the other way from now on.
+			// records' owners the other way from now on, and its
+			// indexes hold or leave out records with object keys.
 			if c := cs.byTable[ch.Table]; c != nil {
 				cs.forgetAll(ch.Table)
 				c.unowned = true
+				if len(c.indexes) > 0 {
+					cs.e.catalog.Rebuild(ch.Table)
+				}
 			}
 			continue
 		}
@@ -373,7 +389,7 @@ func (cs *collections) sync() {
 				_, strong := cs.owners[t]
 				cs.own(sub, o, !strong || weakValues(t))
 			}
-			cs.changedInside(o.c, o.key)
+			cs.changedInside(o.c, o.recordKey())
 		}
 	}
 	cs.cursor = len(changes)
@@ -416,15 +432,12 @@ func (cs *collections) lost(ch *lua.Change) {
 		// The key itself was collected: which record went is unknown, so
 		// the indexes are built again from what is left.
 		if len(c.indexes) > 0 {
-			cs.e.catalog.CollectionReplaced(t, nil)
-			for _, d := range c.indexes {
-				cs.e.catalog.CreateIndex(t, c.name, d.Field, d.Kind)
-			}
+			cs.e.catalog.Rebuild(t)
 		}
 		return
 	}
 	if o, ok := cs.owner(t); ok {
-		cs.changedInside(o.c, o.key)
+		cs.changedInside(o.c, o.recordKey())
 	}
 }
 
@@ -435,7 +448,7 @@ func (cs *collections) owner(t *lua.Table) (owner, bool) {
 	if !ok && !cs.isSystem(t) && cs.ownPending() {
 		o, ok = cs.lookup(t)
 	}
-	if !ok || o.c.table == nil || o.rec() == nil || o.c.table.Get(o.key).AsTable() != o.rec() {
+	if !ok || o.c.table == nil || o.rec() == nil || o.recordKey().IsNil() || o.c.table.Get(o.recordKey()).AsTable() != o.rec() {
 		return owner{}, false
 	}
 	return o, true

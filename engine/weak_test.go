@@ -2,22 +2,38 @@ package engine_test
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/luawasm/luawasm/engine"
+	"github.com/luawasm/luawasm/query"
 )
 
 // An indexed collection that loses records or fields to the garbage
 // collector (it is a weak table, or its records hold weak tables) drops
 // them from its indexes: a query never returns what the collector took,
-// in the session that lost it and after a reload.
+// in the session that lost it and after a reload. No index keeps alive
+// what Lua would collect: in a weak-keyed collection, a record whose key
+// is only weakly held goes, and with it its entry.
 func TestIndexForgetsCollectedRecords(t *testing.T) {
+	const (
+		weakKeyQuery = `return #store.query("users", {field = "score", op = "=", value = 7}) == 0
+			and #store.query("users", {field = "score", op = "=", value = 1}) == 1
+			and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1
+			and #store.query("users", {field = "score", op = ">=", value = 0, sort = "desc"}) == 1`
+		weakKeyFill = `Memory.users = setmetatable({}, {__mode = "k"})
+			Memory.keep = {}
+			Memory.users[Memory.keep] = {score = 1}
+			Memory.users[{}] = {score = 7}
+			Memory.users[function() end] = {score = 7}`
+	)
 	tests := []struct {
-		name  string
-		field string   // the indexed field
-		fill  string   // makes Memory.users, indexed on score, and drops a strong reference
-		more  []string // later transactions, if any
-		query string   // a query that must come back empty after a collection
+		name       string
+		field      string   // the indexed field
+		fill       string   // makes Memory.users, indexed on score, and drops a strong reference
+		more       []string // later transactions, if any
+		query      string   // a query that must come back empty after a collection
+		indexLater bool     // create the index after fill and more, from the records
 	}{
 		{
 			name:  "weak-valued collection",
@@ -63,6 +79,53 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 				and store.query("users", {field = "score", op = ">=", value = 0, count = true}) == 1`,
 		},
 		{
+			name:  "weak-keyed collection",
+			field: "score",
+			fill:  weakKeyFill,
+			query: weakKeyQuery,
+		},
+		{
+			name:       "weak-keyed collection indexed after its records",
+			field:      "score",
+			fill:       weakKeyFill,
+			query:      weakKeyQuery,
+			indexLater: true,
+		},
+		{
+			name:  "records added to an existing weak-keyed collection, then changed inside",
+			field: "score",
+			fill: `Memory.users = setmetatable({}, {__mode = "k"})
+				Memory.keep = {}
+				Memory.users[Memory.keep] = {score = 1}`,
+			more: []string{
+				`Memory.users[{}] = {score = 7}`,
+				`for _, rec in pairs(Memory.users) do rec.score = rec.score end`,
+			},
+			query: weakKeyQuery,
+		},
+		{
+			name:  "weak keys and values, hash index",
+			field: "score",
+			fill: `Memory.users = setmetatable({}, {__mode = "kv"})
+				Memory.keep = {}
+				Memory.keepRec = {score = 1}
+				Memory.users[Memory.keep] = Memory.keepRec
+				Memory.users[{}] = Memory.keepRec
+				Memory.users.strongKey = {score = 7}`,
+			query: weakKeyQuery,
+		},
+		{
+			name:  "collection given weak keys after its records",
+			field: "score",
+			fill: `Memory.users = {}
+				Memory.keep = {}
+				Memory.users[Memory.keep] = {score = 1}
+				Memory.gone = {}
+				Memory.users[Memory.gone] = {score = 7}`,
+			more:  []string{`setmetatable(Memory.users, {__mode = "k"}) Memory.gone = nil`},
+			query: weakKeyQuery,
+		},
+		{
 			name:  "weak field inside a record",
 			field: "info.sub.score",
 			fill: `Memory.users = {}
@@ -81,16 +144,23 @@ func TestIndexForgetsCollectedRecords(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				h := newHarness(t, engine.Options{})
-				field := "score"
-				if tt.name == "weak field inside a record" {
-					field = "info.sub.score"
+				kind := query.KindBTree
+				if strings.Contains(tt.name, "hash") {
+					kind = query.KindHash
 				}
-				if err := h.e.CreateIndex("users", field, "btree"); err != nil {
-					t.Fatal(err)
+				if !tt.indexLater {
+					if err := h.e.CreateIndex("users", tt.field, kind); err != nil {
+						t.Fatal(err)
+					}
 				}
 				h.eval(tt.fill)
 				for _, code := range tt.more {
 					h.eval(code)
+				}
+				if tt.indexLater {
+					if err := h.e.CreateIndex("users", tt.field, kind); err != nil {
+						t.Fatal(err)
+					}
 				}
 				runtime.GC()
 				if rollback {

@@ -187,6 +187,13 @@ func (t *Table) getCanon(k Value) Value {
 	return t.Get(k)
 }
 
+// GetCanon is Get for a reader that looks up one key object in many
+// tables (a query reading a field of every record): a string key stored
+// as another object with the same contents is replaced by k, so that the
+// next lookup with k matches by identity without touching the stored
+// key's object and bytes. Nothing observable changes.
+func (t *Table) GetCanon(k Value) Value { return t.getCanon(k) }
+
 // GetInt returns t[i] without metamethods.
 func (t *Table) GetInt(i int64) Value {
 	if uint64(i-1) < uint64(len(t.arr)) {

@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
@@ -93,6 +94,64 @@ func BenchmarkFullScan(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstUse measures the first index build and the first scan of
+// records as a store loads them (each with its own copy of every field
+// name), against records sharing their field names (as a Lua chunk or the
+// wasm bridge makes them): the first lookups compare the names' bytes,
+// then give the records the query's key objects.
+func BenchmarkFirstUse(b *testing.B) {
+	for _, own := range []bool{false, true} {
+		name := "shared-keys"
+		if own {
+			name = "own-keys"
+		}
+		for _, op := range []struct {
+			name string
+			run  func(coll *lua.Table)
+		}{
+			{"btree", func(coll *lua.Table) { NewCatalog().CreateIndex(coll, "users", "score", KindBTree) }},
+			{"scan", func(coll *lua.Table) {
+				NewCatalog().Query(coll, Spec{Field: "score", Op: OpGt, Value: lua.Int(5000), Count: true})
+			}},
+		} {
+			b.Run(op.name+"/"+name+"/10k", func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					coll := copyCollection(benchCollection(10000), own)
+					runtime.GC()
+					b.StartTimer()
+					op.run(coll)
+				}
+			})
+		}
+	}
+}
+
+// copyCollection returns a deep copy of coll (laid out alike whatever
+// own is) whose string keys are one object per name, or with own set one
+// object per table.
+func copyCollection(coll *lua.Table, own bool) *lua.Table {
+	names := map[string]lua.Value{}
+	var copyTable func(t *lua.Table) *lua.Table
+	copyTable = func(t *lua.Table) *lua.Table {
+		c := lua.NewTable(0, 0)
+		for pos, k, v := t.Iter(0); pos != 0; pos, k, v = t.Iter(pos) {
+			if s, ok := k.AsString(); ok {
+				if names[s].IsNil() || own {
+					names[s] = lua.String(strings.Clone(s))
+				}
+				k = names[s]
+			}
+			if sub := v.AsTable(); sub != nil {
+				v = copyTable(sub).Value()
+			}
+			c.Set(k, v)
+		}
+		return c
+	}
+	return copyTable(coll)
+}
+
 // heapInUse returns the live heap after a collection.
 func heapInUse() uint64 {
 	var m runtime.MemStats
@@ -127,7 +186,7 @@ func BenchmarkIndexMemory(b *testing.B) {
 				runtime.KeepAlive(coll)
 			}
 			// index-B/record and %overhead count the map from record
-			// key to indexed value that a B-tree makes on its first
+			// key to indexed value that an index makes on its first
 			// write; built-B/record is an index only read since built.
 			b.ReportMetric(collBytes/n, "collection-B/record")
 			b.ReportMetric(builtBytes/n, "built-B/record")

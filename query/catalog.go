@@ -103,6 +103,24 @@ func (c *Catalog) Indexes() []IndexDef {
 // indexes returns collection's indexes.
 func (c *Catalog) indexes(collection *lua.Table) []*Index { return c.colls[collection] }
 
+// usableIndexes returns the indexes of collection that can answer queries:
+// all but those that left out records with weakly held keys still alive.
+func (c *Catalog) usableIndexes(collection *lua.Table) []*Index {
+	ixs := c.colls[collection]
+	for i, ix := range ixs {
+		if !ix.usable() {
+			usable := slices.Clone(ixs[:i])
+			for _, ix := range ixs[i+1:] {
+				if ix.usable() {
+					usable = append(usable, ix)
+				}
+			}
+			return usable
+		}
+	}
+	return ixs
+}
+
 // RecordChanged brings collection's indexes up to date with the record at
 // key, whatever happened to it: set, replaced, changed in a (nested) field,
 // or deleted. It is cheap for a collection without indexes.
@@ -115,6 +133,18 @@ func (c *Catalog) RecordChanged(collection *lua.Table, key lua.Value) {
 	rec := collection.Get(key).AsTable()
 	for _, ix := range ixs {
 		ix.update(key, rec)
+	}
+}
+
+// Rebuild builds collection's indexes again from its contents, for a change
+// that RecordChanged cannot describe: a record whose key the garbage
+// collector took (which key is unknown), or a new metatable, which may
+// make the collection hold its keys weakly or strongly.
+func (c *Catalog) Rebuild(collection *lua.Table) {
+	ixs := c.colls[collection]
+	delete(c.colls, collection)
+	for _, ix := range ixs {
+		c.add(collection, ix.def, ix.path)
 	}
 }
 

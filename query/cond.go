@@ -63,6 +63,10 @@ type cond struct {
 	hi    lua.Value   // between
 	vals  []lua.Value // in: distinct values in index order
 	set   keyMap[struct{}]
+	// intVal is set when val is an integer (=, !=, <, <=, >, >=): the
+	// commonest conditions then compare integer fields without a call.
+	intVal bool
+	ival   int64
 }
 
 // compileCond checks c and prepares it for matching.
@@ -88,11 +92,13 @@ func compileCond(c Cond) (*cond, error) {
 			return nil, printf.Errorf("operator '%s' expects a number, string or boolean, got %s", op, describe(v))
 		}
 		cc.val = v
+		cc.ival, cc.intVal = v.AsInt()
 	case OpLt, OpLe, OpGt, OpGe:
 		if cc.cls = classOf(v); cc.cls != classNumber && cc.cls != classString {
 			return nil, printf.Errorf("operator '%s' expects a number or a string, got %s", op, describe(v))
 		}
 		cc.val = v
+		cc.ival, cc.intVal = v.AsInt()
 	case OpBetween:
 		t := v.AsTable()
 		if t == nil || t.Len() != 2 {
@@ -158,11 +164,33 @@ func describeList(v lua.Value) string {
 
 // match reports whether rec satisfies c.
 func (c *cond) match(rec *lua.Table) bool {
-	return c.matchValue(c.path.lookup(rec))
+	var v lua.Value
+	if len(c.path) == 1 {
+		v = rec.GetCanon(c.path[0]) // path.lookup's first step, inlined
+	} else {
+		v = c.path.lookup(rec)
+	}
+	return c.matchValue(v)
 }
 
 // matchValue reports whether a record whose field holds v satisfies c.
 func (c *cond) matchValue(v lua.Value) bool {
+	if vi, ok := v.AsInt(); ok && c.intVal {
+		switch c.op {
+		case OpEq:
+			return vi == c.ival
+		case OpNe:
+			return vi != c.ival
+		case OpLt:
+			return vi < c.ival
+		case OpLe:
+			return vi <= c.ival
+		case OpGt:
+			return vi > c.ival
+		case OpGe:
+			return vi >= c.ival
+		}
+	}
 	cls := classOf(v)
 	if cls == classNone {
 		return false // missing, NaN, table, function: never matches

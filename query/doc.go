@@ -8,7 +8,9 @@
 // entries whose value is not a table are not records and no query sees
 // them. A field is a dotted path of string keys: "address.city" reads
 // record.address.city, and is missing when a step is not a table. All
-// reads are raw: no metamethod runs, and nothing calls into the VM.
+// reads are raw: no metamethod runs, and nothing calls into the VM. (A
+// read may give a record the query's string object in place of an equal
+// key string, as the VM does with its constants: see path.lookup.)
 //
 // A field value is a number other than NaN, a string or a boolean. Field
 // values have a total order, used by indexes and sorts: every number
@@ -42,7 +44,8 @@
 //
 //   - btree: a B+-tree of (field value, record key) entries, so
 //     duplicates are kept in a stable order (an entrySet: two levels, a
-//     list of sorted leaves, built by sorting every entry at once). It
+//     list of sorted leaves, built by sorting every entry at once, with a
+//     radix sort of 64-bit digests: see sortEntries). It
 //     answers = < <= > >= between startsWith in, and sorted output, by
 //     walking a range and stopping as soon as the query has its rows: a
 //     query taking 10 records of 100,000 reads about 10 entries.
@@ -58,6 +61,19 @@
 // its first write: it costs as much time as the rest of the build, and
 // more memory than the entries, which an index only read never needs.
 //
+// An index must not keep alive what Lua would collect. Field values are
+// never collectable, and an index holds record keys, not records, so a
+// collection with weak values loses its records as Lua says; the entry of
+// a record the collector took leaves the index at the next maintenance
+// call (the persistence layer reports it like a deletion). A collection
+// with weak keys is different: a record whose key is an object (a table,
+// a function...) lives only as long as its key, which an index entry
+// would keep alive. So the indexes of such a collection leave those
+// records out, remembering their keys weakly (WeakKey), and while any of
+// them lives, queries on the collection scan rather than use the index
+// (explain says so). Records with string, number or boolean keys are
+// indexed as usual.
+//
 // # Planning
 //
 // Query compiles a Spec, chooses a plan (see Catalog.plan for the cost
@@ -72,22 +88,34 @@
 //
 // # Measurements
 //
-// On the development machine (2 cores shared with up to seven other jobs,
-// which made every figure 2 to 10 times slower than on an idle machine;
-// best of interleaved runs): natively, building a btree index over 10,000
-// records takes about 3 ms; an indexed query returning 10 of 100,000
-// records 2 to 4 µs; a full scan of 10,000 records 0.6 to 3 ms, bound by
-// cache misses on the records. In wasm the build took 43 ms (node) and 53
-// ms (Chromium), a scan 16 ms, an indexed query 30 to 60 µs once compiled.
-// In the same runs, the google/btree index this package had before,
-// filled one insert at a time with a Go map from record key to value made
-// at once, built 2 to 3 times slower (wasm pays dearly for its per-node
-// allocations, write barriers and callbacks), and scans that re-hashed
-// each key with Table.Next and compared field names byte by byte took 1.3
-// to 2 times as long. A btree index costs 32 bytes per record while only
-// read and 85 (11% of records of five fields, one nested: 748 bytes) once
-// written; a hash index 106 to 142 bytes (14 to 19%), a suffix index 72
-// and 125 (17%). The benchmarks of this package measure all of these.
+// On the development machine (2 cores shared with up to fifteen other
+// jobs, so wall-clock times varied tenfold: these are the process's CPU
+// time, best of interleaved runs, wasm under node): building a btree
+// index over 10,000 records takes 0.8 to 1.3 ms natively and 5 to 6 ms in
+// wasm on integers, 1.3 to 2 and 6 ms on unique strings, 4.5 and 11 to 13
+// ms on a nested field of four values; through the engine, on records
+// loaded from a store as the browser has them, 0.8 and 1.2 ms. A hash
+// index takes 1.8 to 3.7 ms natively, 7 to 11 ms in wasm. An indexed query
+// returning 10 of 100,000 records takes 2 to 4 µs natively, 30 to 60 µs
+// in wasm. A full scan of 10,000 records takes 0.3 to 4 ms natively and 1.2
+// to 9 ms in wasm (counting, on the browser benchmark's records: 0.34 and
+// 1.2 ms), bound by cache misses on the records: one per table reached.
+//
+// In the same runs, sorting the entries themselves with sort.Sort made
+// B-tree builds 3 to 4 times as slow in wasm (a comparison was half a
+// dozen calls, and a swap four write barriers while the collector marked,
+// which the build's own allocations start), and a hash index filled
+// record by record (three map operations and an allocation each) 2 to 3
+// times as slow; records holding their own copies of the field names (as
+// loaded from a store) took up to 3 times as long to scan before lookups
+// gave them the query's key objects. Earlier, the google/btree index this
+// package had, filled one insert at a time, built 2 to 3 times slower
+// still, and scans that re-hashed each key with Table.Next 1.3 to 2 times.
+// A btree index costs 32 bytes per record while only read and 85 (11% of
+// records of five fields, one nested: 748 bytes) once written; a hash
+// index 16 bytes (status, two values) to 110 (name, unique) while only
+// read and 69 to 163 (9 to 22%) once written; a suffix index 72 and 125
+// (17%). The benchmarks of this package measure all of these.
 //
 // A scan for endsWith or contains over 100,000 records takes 45 to 80 ms
 // here. A reversed-string B-tree answers a selective endsWith in a few

@@ -48,27 +48,10 @@ func compareEntries(a, b entry) int {
 	return compareKeys(a.key, b.key)
 }
 
-// entrySorter sorts entries with sort.Sort: the interface keeps one
-// instance of the sort code in a wasm binary, where a generic sort would
-// add another.
-type entrySorter []entry
-
-func (s entrySorter) Len() int { return len(s) }
-func (s entrySorter) Less(i, j int) bool {
-	// compareEntries's fast path, inlined for the calls a sort makes.
-	if ai, ok := s[i].v.AsInt(); ok {
-		if bi, ok := s[j].v.AsInt(); ok && ai != bi {
-			return ai < bi
-		}
-	}
-	return compareEntries(s[i], s[j]) < 0
-}
-func (s entrySorter) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
-
 // build replaces the contents of s with entries, which it keeps (and sorts
 // in place); entries must be distinct.
 func (s *entrySet) build(entries []entry) {
-	sort.Sort(entrySorter(entries))
+	sortEntries(entries)
 	s.leaves = make([][]entry, 0, (len(entries)+leafBuilt-1)/leafBuilt)
 	for len(entries) > 0 {
 		n := min(leafBuilt, len(entries))

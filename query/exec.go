@@ -8,7 +8,8 @@ import (
 )
 
 // Query runs spec over collection, using the collection's indexes where
-// they help. Reads are raw (no metamethods) and nothing is written.
+// they help. Reads are raw (no metamethods) and nothing observable is
+// written.
 func (cat *Catalog) Query(collection *lua.Table, spec Spec) (*Result, error) {
 	if collection == nil {
 		return nil, printf.Errorf("cannot query: the collection is not a table")

@@ -42,16 +42,21 @@ type Index struct {
 	def  IndexDef
 	path path
 	// values maps record key -> indexed value (for KindSuffix, reversed).
-	// A B-tree index makes it from its entries on its first write (see
-	// recordValues), as it takes as long as the rest of the build: an
+	// An index makes it from its entries or buckets on its first write
+	// (see recordValues), as it takes as long as the rest of the build: an
 	// index rebuilt when Memory loads and then only read never needs it.
-	// A hash index keeps it from the start: made from the buckets, it
-	// would need a new string object for each string value.
 	values *keyMap[lua.Value]
 	count  int // records in the index
 
 	tree    entrySet       // KindBTree, KindSuffix
 	buckets keyMap[bucket] // KindHash: field value -> record keys
+
+	// leftOut is set when the collection holds its keys weakly: it
+	// remembers, without keeping them alive, the keys of the records the
+	// index leaves out for having collectable keys (holding those keys
+	// would keep the records from being collected). While any of them
+	// lives, the index cannot answer queries alone (see usable).
+	leftOut map[WeakKey]struct{}
 }
 
 // Def returns the index's definition.
@@ -77,15 +82,11 @@ func (ix *Index) answers(op Op) bool {
 }
 
 func newIndex(def IndexDef, p path) *Index {
-	ix := &Index{def: def, path: p}
-	if def.Kind == KindHash {
-		ix.values = new(keyMap[lua.Value])
-	}
-	return ix
+	return &Index{def: def, path: p}
 }
 
-// recordValues returns ix.values, making it from the B-tree's entries the
-// first time.
+// recordValues returns ix.values, making it from the B-tree's entries or
+// the hash buckets the first time.
 func (ix *Index) recordValues() *keyMap[lua.Value] {
 	if ix.values == nil {
 		ix.values = new(keyMap[lua.Value])
@@ -94,19 +95,28 @@ func (ix *Index) recordValues() *keyMap[lua.Value] {
 				ix.values.set(e.key, e.v)
 			}
 		}
+		fromBucket := func(b bucket) {
+			for _, k := range b.keys {
+				ix.values.set(k, b.v)
+			}
+		}
+		for _, b := range ix.buckets.strs {
+			fromBucket(b)
+		}
+		for _, b := range ix.buckets.others {
+			fromBucket(b)
+		}
 	}
 	return ix.values
 }
 
-// build indexes every record of coll. A B-tree sorts all its entries at
-// once, which is several times faster than inserting them one by one.
+// build indexes every record of coll. It sorts all the entries at once,
+// several times faster than inserting them one by one: a B-tree cuts them
+// into leaves, a hash index into buckets.
 func (ix *Index) build(coll *lua.Table) {
 	ix.path.learnKeys(firstRecord(coll))
-	if ix.def.Kind == KindHash {
-		for k, rec := range records(coll) {
-			ix.insert(k, ix.stored(ix.path.lookup(rec)))
-		}
-		return
+	if weakKeys, _ := WeakMode(coll); weakKeys {
+		ix.leftOut = make(map[WeakKey]struct{})
 	}
 	n := 0 // entries of coll: room for every entry, allocated once
 	for pos, _, _ := coll.Iter(0); pos != 0; pos, _, _ = coll.Iter(pos) {
@@ -114,12 +124,46 @@ func (ix *Index) build(coll *lua.Table) {
 	}
 	entries := make([]entry, 0, n)
 	for k, rec := range records(coll) {
-		if v := ix.stored(ix.path.lookup(rec)); !v.IsNil() {
+		if v := ix.stored(ix.path.lookup(rec)); !v.IsNil() && (ix.leftOut == nil || !ix.leaveOut(k, v)) {
 			entries = append(entries, entry{v, k})
 		}
 	}
 	ix.count = len(entries)
+	if ix.def.Kind == KindHash {
+		ix.buildBuckets(entries)
+		return
+	}
 	ix.tree.build(entries)
+}
+
+// buildBuckets makes the buckets of a hash index from its entries, grouped
+// so that the records of a value are adjacent: the keys of all buckets
+// then share one array, and a value costs one map insertion (inserting
+// record by record cost three, and an allocation per value).
+func (ix *Index) buildBuckets(entries []entry) {
+	groupEntries(entries)
+	keys := make([]lua.Value, len(entries))
+	strs, others := 0, 0 // the values, sized for once
+	for i, e := range entries {
+		keys[i] = e.key
+		if i == 0 || !equalValues(entries[i-1].v, e.v) {
+			if e.v.IsString() {
+				strs++
+			} else {
+				others++
+			}
+		}
+	}
+	ix.buckets.reserve(strs, others)
+	for a := 0; a < len(entries); {
+		b := a + 1
+		for b < len(entries) && equalValues(entries[a].v, entries[b].v) {
+			b++
+		}
+		// The capacity ends at the bucket: an add copies it out.
+		ix.buckets.set(entries[a].v, bucket{v: entries[a].v, keys: keys[a:b:b]})
+		a = b
+	}
 }
 
 // update re-reads the record at key (nil when deleted) and moves its entry.
@@ -127,6 +171,9 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	v := lua.Nil
 	if rec != nil {
 		v = ix.stored(ix.path.lookup(rec))
+	}
+	if ix.leftOut != nil && ix.leaveOut(key, v) {
+		return
 	}
 	old, had := ix.recordValues().get(key)
 	if had && !v.IsNil() && equalValues(old, v) {
@@ -136,6 +183,34 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 		ix.remove(key, old)
 	}
 	ix.insert(key, v)
+}
+
+// leaveOut reports whether the record at key, which ix would store as v
+// (nil: nothing), stays out of ix because the collection holds its keys
+// weakly (leftOut is set) and key is collectable; it keeps leftOut up to
+// date.
+func (ix *Index) leaveOut(key, v lua.Value) bool {
+	wk, ok := MakeWeakKey(key)
+	if !ok {
+		return false
+	}
+	if v.IsNil() {
+		delete(ix.leftOut, wk)
+	} else {
+		ix.leftOut[wk] = struct{}{}
+	}
+	return true
+}
+
+// usable reports whether ix holds every record it should, that is, has
+// left out no record whose key is still alive.
+func (ix *Index) usable() bool {
+	for wk := range ix.leftOut {
+		if wk.Value().IsNil() {
+			delete(ix.leftOut, wk)
+		}
+	}
+	return len(ix.leftOut) == 0
 }
 
 // stored returns what ix stores for a record whose field holds v, or nil
@@ -174,6 +249,9 @@ func (ix *Index) insert(key, v lua.Value) {
 		ix.tree.insert(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)
+		if len(b.keys) == 0 {
+			b.v = v
+		}
 		b.add(key)
 		ix.buckets.set(v, b)
 	}
@@ -200,11 +278,12 @@ func (ix *Index) remove(key, v lua.Value) {
 // ordered by value, then key, so that equal values keep a stable order.
 type entry struct{ v, key lua.Value }
 
-// A bucket holds the keys of the records sharing one value in a hash
-// index, in no particular order. A large bucket also maps each key to its
-// position, so that removing a record stays O(1) when thousands share a
-// value (a status field).
+// A bucket holds the value of the records sharing it in a hash index and
+// their keys, in no particular order. A large bucket also maps each key to
+// its position once a record leaves it, so that removing a record stays
+// O(1) when thousands share a value (a status field).
 type bucket struct {
+	v    lua.Value
 	keys []lua.Value
 	pos  *keyMap[int32]
 }
@@ -218,16 +297,16 @@ func (b *bucket) add(key lua.Value) {
 		b.pos.set(key, int32(len(b.keys)))
 	}
 	b.keys = append(b.keys, key)
+}
+
+// remove drops key from b and reports whether b still holds any key.
+func (b *bucket) remove(key lua.Value) bool {
 	if b.pos == nil && len(b.keys) >= bucketMapMin {
 		b.pos = new(keyMap[int32])
 		for i, k := range b.keys {
 			b.pos.set(k, int32(i))
 		}
 	}
-}
-
-// remove drops key from b and reports whether b still holds any key.
-func (b *bucket) remove(key lua.Value) bool {
 	i := -1
 	if b.pos != nil {
 		if p, ok := b.pos.get(key); ok {

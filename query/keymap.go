@@ -46,3 +46,14 @@ func (m *keyMap[V]) delete(k lua.Value) {
 }
 
 func (m *keyMap[V]) len() int { return len(m.strs) + len(m.others) }
+
+// reserve makes room in an empty m for strs string keys and others other
+// keys, so that filling it rehashes nothing.
+func (m *keyMap[V]) reserve(strs, others int) {
+	if strs > 0 {
+		m.strs = make(map[string]V, strs)
+	}
+	if others > 0 {
+		m.others = make(map[lua.Value]V, others)
+	}
+}

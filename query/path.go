@@ -29,14 +29,21 @@ func parsePath(field string) (path, error) {
 
 // lookup returns the value at p in rec (raw reads, no metamethods), or nil
 // when a segment is missing or an intermediate value is not a table.
+//
+// A record that holds a segment's key as another string object with the
+// same contents (records loaded from a store, or made by different chunks)
+// is given p's object in its place (Table.GetCanon): comparing the
+// objects' bytes cost two cache misses per record in a scan, and p's
+// objects are learned from the first record (learnKeys), so that every
+// query and index build after the first finds the keys by identity.
 func (p path) lookup(rec *lua.Table) lua.Value {
-	v := rec.Get(p[0])
+	v := rec.GetCanon(p[0])
 	for _, seg := range p[1:] {
 		t := v.AsTable()
 		if t == nil {
 			return lua.Nil
 		}
-		v = t.Get(seg)
+		v = t.GetCanon(seg)
 	}
 	return v
 }

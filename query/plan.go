@@ -134,7 +134,7 @@ var wholeIndex = []span{{classStart(classNumber), classEnd(classBool)}}
 // It takes the cheapest, preferring ordered accesses on ties. With a single
 // indexed way to answer, it takes that without estimating anything.
 func (cat *Catalog) plan(coll *lua.Table, r *request) *plan {
-	ixs := cat.indexes(coll)
+	ixs := cat.usableIndexes(coll)
 	n := 1
 	for _, ix := range ixs {
 		n = max(n, ix.Len())
@@ -353,6 +353,9 @@ func (a *access) explain(r *request, ixs []*Index) string {
 					reason = string(c.op)
 					if ix.answers(c.op) {
 						reason = ""
+						if !ix.usable() {
+							reason = "index on " + c.field + " leaves out weakly held keys"
+						}
 						break
 					}
 				}

@@ -181,7 +181,7 @@ func (e *Encoder) table(t *lua.Table, depth int) error {
 
 	n := t.Len()
 	entries, sequence := 0, n > 0
-	for k, _, ok := next(t, lua.Nil); ok; k, _, ok = next(t, k) {
+	for pos, k, _ := t.Iter(0); pos != 0; pos, k, _ = t.Iter(pos) {
 		entries++
 		if i, isInt := k.AsInt(); !isInt || i < 1 || i > n {
 			sequence = false
@@ -202,7 +202,7 @@ func (e *Encoder) table(t *lua.Table, depth int) error {
 	countAt := len(e.buf)
 	e.buf = binary.AppendUvarint(e.buf, uint64(entries))
 	written := 0
-	for k, v, ok := next(t, lua.Nil); ok; k, v, ok = next(t, k) {
+	for pos, k, v := t.Iter(0); pos != 0; pos, k, v = t.Iter(pos) {
 		switch k.Type() {
 		case lua.TypeString, lua.TypeNumber:
 			if err := e.value(k, depth+1); err != nil {
@@ -248,13 +248,6 @@ func uvarintLen(x uint64) int {
 	return n
 }
 
-// next is Table.Next for a table that is not being modified, where the
-// only error (an invalid key) cannot happen.
-func next(t *lua.Table, k lua.Value) (lua.Value, lua.Value, bool) {
-	k, v, ok, err := t.Next(k)
-	return k, v, ok && err == nil
-}
-
 // A Decoder reads messages from JS into Lua values. Held returns the value
 // of a handle the Encoder gave out; JSFunc returns the Lua function that
 // calls the host's JS function id.
@@ -265,7 +258,20 @@ type Decoder struct {
 	buf  []byte
 	pos  int
 	refs []*lua.Table
+	// names interns the short string keys of Objects, across messages:
+	// the records of a batch (objects with the same fields) then share
+	// their field names, as the records a Lua chunk makes share its
+	// constants. A table finds a key it holds by identity before
+	// comparing bytes, so queries and indexes, which look up the same
+	// fields in every record, do; and a field name costs one string
+	// instead of one per record.
+	names map[string]lua.Value
 }
+
+const (
+	maxInternedName = 64   // longer keys are not interned
+	maxInterned     = 4096 // the names kept at most; then they start again
+)
 
 // ErrMalformed is returned for a message that does not follow the format.
 var ErrMalformed = errors.New("malformed value message")
@@ -386,7 +392,7 @@ func (d *Decoder) container(tag byte, depth int) (lua.Value, error) {
 		var k lua.Value
 		if tag == TagArray {
 			k = lua.Int(int64(i + 1))
-		} else if k, err = d.value(depth + 1); err != nil {
+		} else if k, err = d.key(depth + 1); err != nil {
 			return lua.Nil, err
 		}
 		v, err := d.value(depth + 1)
@@ -401,6 +407,36 @@ func (d *Decoder) container(tag byte, depth int) (lua.Value, error) {
 		}
 	}
 	return t.Value(), nil
+}
+
+// key reads the key of an Object's entry, interning a short string.
+func (d *Decoder) key(depth int) (lua.Value, error) {
+	if d.pos >= len(d.buf) || d.buf[d.pos] != TagString {
+		return d.value(depth)
+	}
+	d.pos++
+	n, err := d.uvarint()
+	if err != nil {
+		return lua.Nil, err
+	}
+	b, err := d.bytes(n)
+	if err != nil {
+		return lua.Nil, err
+	}
+	if v, ok := d.names[string(b)]; ok {
+		return v, nil
+	}
+	v := lua.String(string(b))
+	if n <= maxInternedName {
+		if d.names == nil {
+			d.names = make(map[string]lua.Value)
+		} else if len(d.names) >= maxInterned {
+			clear(d.names)
+		}
+		name, _ := v.AsString()
+		d.names[name] = v
+	}
+	return v, nil
 }
 
 func isNaN(v lua.Value) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
@@ -213,6 +214,62 @@ func TestDecodeContainers(t *testing.T) {
 	}
 	if arr.GetInt(2).AsTable().GetStr("k").AsTable() != arr {
 		t.Error("ref does not point at the outer array")
+	}
+}
+
+// TestDecodeInternsKeys checks that the objects of one message, and of
+// the next, share the string objects of their short keys, and that keys
+// too long to intern still decode.
+func TestDecodeInternsKeys(t *testing.T) {
+	long := strings.Repeat("k", maxInternedName+1)
+	record := func(i int64) lua.Value {
+		return table(lua.String("name"), lua.String("name"), lua.String("id"), lua.Int(i), lua.String(long), lua.True)
+	}
+	var held []lua.Value
+	enc := newEncoder(&held)
+	d := &Decoder{}
+	var recs []*lua.Table
+	for _, msgVals := range [][]lua.Value{{seq(record(1), record(2))}, {record(3)}} {
+		msg, err := enc.Encode(msgVals...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.Decode(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list := got[0].AsTable(); list.Len() == 2 {
+			recs = append(recs, list.GetInt(1).AsTable(), list.GetInt(2).AsTable())
+		} else {
+			recs = append(recs, list)
+		}
+	}
+	// keys returns the key objects of rec by their text.
+	keys := func(rec *lua.Table) map[string]lua.Value {
+		m := map[string]lua.Value{}
+		for pos, k, _ := rec.Iter(0); pos != 0; pos, k, _ = rec.Iter(pos) {
+			s, _ := k.AsString()
+			m[s] = k
+		}
+		return m
+	}
+	first := keys(recs[0])
+	for i, rec := range recs {
+		if id, _ := rec.GetStr("id").AsInt(); id != int64(i+1) {
+			t.Fatalf("record %d: id %d", i, id)
+		}
+		if v, _ := rec.GetStr("name").AsString(); v != "name" || rec.GetStr(long) != lua.True {
+			t.Fatalf("record %d decoded wrong", i)
+		}
+		k := keys(rec)
+		for _, name := range []string{"name", "id"} {
+			if k[name] != first[name] {
+				t.Errorf("record %d: key %q is another string object than record 1's", i, name)
+			}
+		}
+		if i > 0 && k[long] == first[long] {
+			t.Errorf("record %d: a key of %d bytes was interned", i, len(long))
+		}
 	}
 }
 
