@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/golang/snappy v1.0.0
-	github.com/google/btree v1.1.3
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/term v0.47.0
 )

@@ -9,6 +9,9 @@
 #                       failed); installs the engines with apt when missing and root
 #   make test-browser-chromium, test-browser-firefox, test-browser-webkit: one engine
 #   make bench-browser  init() and eval round-trip timings in the three engines and node
+#   make wasm-size      where the bytes of lua.wasm go: sections, data ranges, per-package code
+#                       and runtime metadata, biggest functions (scripts/wasm-size.mjs; pass
+#                       WASM_SIZE_FLAGS, e.g. "--why time.Time.Format" or "--compare old.wasm")
 
 GO ?= go
 NODE ?= node
@@ -18,7 +21,7 @@ DEV_ADDR ?= localhost:8000
 BROWSER_GO_SOURCES = $(shell find wasm lua lib compile syntax store query engine -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 BROWSER_JS_SOURCES = $(wildcard js/*.js js/*.mjs js/*.d.ts js/package.json js/README.md)
 
-.PHONY: browser dev test-js test-browser test-browser-chromium test-browser-firefox test-browser-webkit bench-browser browser-deps chromium firefox webkit
+.PHONY: browser wasm-size dev test-js test-browser test-browser-chromium test-browser-firefox test-browser-webkit bench-browser browser-deps chromium firefox webkit
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -26,10 +29,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 browser-deps: node_modules/.package-lock.json
 
-dist/lua.wasm: $(BROWSER_GO_SOURCES) $(BROWSER_JS_SOURCES) node_modules/.package-lock.json
+dist/lua.wasm: $(BROWSER_GO_SOURCES) $(BROWSER_JS_SOURCES) scripts/wasm-size.mjs node_modules/.package-lock.json
 	$(NODE) js/build.mjs
 
 browser: dist/lua.wasm
+
+# Builds ./wasm as js/build.mjs does, into a temporary file, and measures it.
+wasm-size:
+	$(NODE) scripts/wasm-size.mjs $(WASM_SIZE_FLAGS)
 
 bin/serve: cmd/serve/main.go
 	$(GO) build -o $@ ./cmd/serve

@@ -17,26 +17,16 @@
 // stand-in for globalThis, see js/runtime.js) and passes that name as the
 // first program argument. main reads the object, sets up the bridge and
 // calls the object's ready method; the host then deletes the name.
+//
+// The host also sets the program's environment: GOGC, read by the runtime
+// at start (js/runtime.js explains the value), so that no runtime/debug
+// call is needed here.
 package main
 
 import (
 	"os"
-	"runtime/debug"
 	"syscall/js"
 )
-
-// gcPercent is the collector's growth factor (GOGC), 200 where Go's
-// default is 100 and cmd/luaw's 400. Measured through the dist package in
-// node 22 (oop_methods 1e5, binary_trees 12, table_ops 2e4, string_build
-// 5e4; CPU time, median of 5, 4 alternated pairs on a loaded 2-core
-// machine): 200 took ~15-20% less CPU than 100 in three pairs of four (8%
-// more in one); 400 was no faster than 200. The linear memory, which never
-// shrinks, peaked at ~22 MB at 100, 35-40 MB at 200 and 140-175 MB at 400;
-// init needs 5 MB at each. At 200 the heap grows to about three times the
-// live data before a collection (twice at 100): the extra headroom follows
-// what Lua keeps alive, not memorySize, which still bounds what each call
-// allocates. A GOGC in the program's environment wins (for measuring).
-const gcPercent = 200
 
 func main() {
 	if len(os.Args) < 2 {
@@ -45,9 +35,6 @@ func main() {
 	host := js.Global().Get(os.Args[1])
 	if host.Type() != js.TypeObject {
 		panic("luawasm: no host object under the handshake name")
-	}
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
 	}
 	current = newBridge(host)
 	// After lw_close the host calls wake, whose event lets this goroutine
