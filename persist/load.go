@@ -36,9 +36,11 @@ type loader struct {
 	problemObj map[*LoadError]any // the object a problem concerns, for its path
 	protoUsed  map[protoHash]bool
 	// The table whose entries are being read (they come in a run).
-	entryID    uint64
-	entryTable *lua.Table
-	pairs      []lua.Value // a packed table's keys and values, decoded
+	entryID     uint64
+	entryTable  *lua.Table
+	entryMisses int         // the keys of the run not found in names
+	pairs       []lua.Value // a packed table's keys and values, decoded
+	names       names       // the short string keys read so far
 }
 
 // A pendingImage is a coroutine image whose values are resolved; it is
@@ -452,7 +454,7 @@ func (l *loader) table(key []byte, id uint64, r *reader) {
 	layout := r.byte()
 	if layout == 0 {
 		for range r.count(2) {
-			k := l.value(r, key)
+			k, _ := l.key(r, key)
 			v := l.value(r, key)
 			if r.err != nil {
 				break
@@ -514,10 +516,18 @@ func (l *loader) entry(key, payload []byte) {
 	t := l.entryTable
 	if id != l.entryID {
 		t = l.object(id).AsTable()
-		l.entryID, l.entryTable = id, t
+		l.entryID, l.entryTable, l.entryMisses = id, t, 0
 	}
 	kr := &reader{b: key[9:]}
-	k := l.value(kr, key)
+	var k lua.Value
+	if l.entryMisses < maxEntryMisses {
+		var known bool
+		if k, known = l.key(kr, key); !known {
+			l.entryMisses++
+		}
+	} else {
+		k = l.value(kr, key)
+	}
 	if err := kr.end(); err != nil {
 		l.problem(key, t.Value(), printf.Errorf("bad entry key: %v", err))
 		return
