@@ -68,6 +68,8 @@ var fastOps = [...]compile.Opcode{
 	compile.OP_SETUPVAL,
 	compile.OP_SETTABUP,
 	compile.OP_NEWTABLE,
+	compile.OP_SETLIST,
+	compile.OP_CLOSURE,
 	compile.OP_MOD,
 	compile.OP_MODK,
 	compile.OP_DIVK,

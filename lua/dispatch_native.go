@@ -56,6 +56,8 @@ const (
 	dSETUPVAL   = dispatchCode(compile.OP_SETUPVAL)
 	dSETTABUP   = dispatchCode(compile.OP_SETTABUP)
 	dNEWTABLE   = dispatchCode(compile.OP_NEWTABLE)
+	dSETLIST    = dispatchCode(compile.OP_SETLIST)
+	dCLOSURE    = dispatchCode(compile.OP_CLOSURE)
 	dMOD        = dispatchCode(compile.OP_MOD)
 	dMODK       = dispatchCode(compile.OP_MODK)
 	dDIVK       = dispatchCode(compile.OP_DIVK)

@@ -63,6 +63,8 @@ func TestDispatchCodes(t *testing.T) {
 		{compile.OP_SETUPVAL, dSETUPVAL},
 		{compile.OP_SETTABUP, dSETTABUP},
 		{compile.OP_NEWTABLE, dNEWTABLE},
+		{compile.OP_SETLIST, dSETLIST},
+		{compile.OP_CLOSURE, dCLOSURE},
 		{compile.OP_MOD, dMOD},
 		{compile.OP_MODK, dMODK},
 		{compile.OP_DIVK, dDIVK},

@@ -275,6 +275,7 @@ func reattachWeak(entries []weakEntry) {
 			v.p = unsafe.Pointer(p)
 		}
 		if e.node {
+			e.tb.keys |= 1 << (hashKey(k) & 31)
 			e.tb.nodes[e.slot] = node{k, v}
 		} else {
 			e.tb.arr[e.slot] = v

@@ -26,6 +26,10 @@ type Table struct {
 	// as a metatable: bit e set means the event e (below tmFastEvents) is
 	// known to be absent. Writes of string keys clear it.
 	flags uint8
+	// keys has bit h&31 set for the hash h of every key in nodes (live
+	// or dead), so that most misses of a string key are answered without
+	// probing (method lookups miss in the object before its class).
+	keys  uint32
 	arr   []Value
 	nodes []node // len is 0 or a power of two
 	used  int    // occupied slots in nodes, live or dead
@@ -275,6 +279,9 @@ func (t *Table) findConstProbe(key *stringObject) (*node, bool) {
 	if h == 0 {
 		return nil, false
 	}
+	if t.keys&(1<<(h&31)) == 0 {
+		return nil, true
+	}
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		nd := &nodes[i]
 		if nd.key.p == unsafe.Pointer(key) {
@@ -289,34 +296,17 @@ func (t *Table) findConstProbe(key *stringObject) (*node, bool) {
 	}
 }
 
-// constSlot returns the slot of a constant string key when its home slot
-// holds it (found) or is empty (the slot where it would be inserted), or
-// nil when the general path must decide.
-func (t *Table) constSlot(key *stringObject) (nd *node, found bool) {
-	mask := len(t.nodes) - 1
-	if mask < 0 {
-		return nil, false
-	}
-	nd = &t.nodes[int(key.hash)&mask]
-	if nd.key.p == unsafe.Pointer(key) {
-		return nd, true
-	}
-	if nd.key.p == nil {
-		return nd, false
-	}
-	return nil, false
-}
-
 // hasRoom reports whether one more key fits in the hash part without a rehash.
 func (t *Table) hasRoom() bool { return (t.used+1)*4 <= len(t.nodes)*3 }
 
-// insertNode stores a new key in the empty slot nd (found by constSlot
+// insertNode stores a new key in the empty slot nd (the key's home slot,
 // with room checked), a write path of the exec loop's fast paths.
 func (t *Table) insertNode(nd *node, key, v Value) {
 	if t.pers != nil {
 		t.pers.journal.logEntry(t, key, Nil)
 	}
 	t.flags = 0
+	t.keys |= 1 << (hashKey(key) & 31)
 	nd.key = key
 	nd.val = v
 	t.used++
@@ -463,6 +453,7 @@ func (t *Table) setHash(k, v Value) {
 		return // assigning nil to an absent key changes nothing
 	}
 	if dead >= 0 {
+		t.keys |= 1 << (hashKey(k) & 31)
 		t.nodes[dead] = node{k, v}
 		return
 	}
@@ -479,7 +470,9 @@ func (t *Table) setHash(k, v Value) {
 // insertNew puts a key known to be absent into a hash part with room for it.
 func (t *Table) insertNew(k, v Value) {
 	mask := len(t.nodes) - 1
-	i := int(hashKey(k)) & mask
+	h := hashKey(k)
+	t.keys |= 1 << (h & 31)
+	i := int(h) & mask
 	for t.nodes[i].key.p != nil {
 		i = (i + 1) & mask
 	}
@@ -568,6 +561,7 @@ func (t *Table) rehash(extra Value) {
 	}
 	t.nodes = make([]node, hashSizeFor(hashKeys))
 	t.used = 0
+	t.keys = 0
 	for i, v := range oldArr {
 		if v.p != nil {
 			t.insertNew(Int(int64(asize+i+1)), v)

@@ -3,6 +3,7 @@ package lua
 import (
 	"math/rand"
 	"testing"
+	"unsafe"
 )
 
 // TestTableModel checks tables against a Go map under random operations:
@@ -122,6 +123,48 @@ func TestTableBorders(t *testing.T) {
 		}
 		if got := res[0].AsTable().Len(); got != tt.want {
 			t.Errorf("%s: # = %d, want %d", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestFindConstFilter checks the lookup of constant string keys (the exec
+// loop's GETFIELD, SELF and SETFIELD paths, with the keys filter that
+// answers misses without probing) against a Go map, through inserts,
+// deletes, dead-slot reuse and rehashes.
+func TestFindConstFilter(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	var keys []*stringObject
+	for i := range 64 {
+		v := String(string(rune('a'+i%26)) + string(rune('A'+i/26)))
+		s := (*stringObject)(v.p)
+		stringHash(s)
+		keys = append(keys, s)
+	}
+	for round := range 200 {
+		tb := NewTable(0, rng.Intn(4))
+		model := map[*stringObject]Value{}
+		for op := range 200 {
+			k := keys[rng.Intn(len(keys))]
+			if rng.Intn(3) == 0 {
+				tb.Set(Value{p: unsafe.Pointer(k)}, Nil)
+				delete(model, k)
+			} else {
+				v := Int(int64(op))
+				tb.Set(Value{p: unsafe.Pointer(k)}, v)
+				model[k] = v
+			}
+			for _, k := range keys {
+				nd, sure := tb.findConst(k)
+				want, present := model[k]
+				switch {
+				case present && (nd == nil || nd.val != want):
+					t.Fatalf("round %d: key %q present but findConst gave %v", round, k.s, nd)
+				case !present && nd != nil && nd.val.p != nil:
+					t.Fatalf("round %d: key %q absent but findConst gave %v", round, k.s, nd.val)
+				case !present && nd == nil && !sure:
+					t.Fatalf("round %d: key %q absent but not sure", round, k.s)
+				}
+			}
 		}
 	}
 }

@@ -77,10 +77,17 @@ func run(t *Thread, pending error) error {
 	// unsafe base pointer; the verifier guarantees operands within the
 	// frame) and reloads them from the frame after calls that may push or
 	// pop frames or move the stack, so that few values stay live across
-	// calls and the compiler has little to spill in the hot paths.
+	// calls and the compiler has little to spill in the hot paths. Only
+	// newframe sets the frame's locals (ci, cl, code, k, base): a local
+	// that the inner loop also assigned would be a loop phi that Go spills
+	// to memory on every instruction (measured in the WebAssembly build:
+	// six stores per instruction, 7-18% on call-heavy programs).
 	// Go inlines only the tiniest functions into a function this large,
-	// so the common cases of precallLua, Table.findConst, setNode and
-	// setArr are written out here: a call costs most in WebAssembly.
+	// so the common cases of precallLua, tailCall, Table.findConst,
+	// setNode, insertNode and setArr are written out here: a call costs
+	// most in WebAssembly, where every Go basic block is also an entry of
+	// the function's block table, a merge point at which V8 reloads the
+	// live locals (so bounds checks, each a block, are avoided too).
 	t = s.running // updated where the running thread may change
 newframe:
 	for {
@@ -94,7 +101,7 @@ newframe:
 		cl := ci.lf
 		code := ci.code
 		k := ci.k
-		base := unsafe.Pointer(&t.stack[ci.base])
+		base := unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.stack)), uintptr(ci.base)*valueSize)
 		pc := ci.pc
 
 		for {
@@ -135,14 +142,14 @@ newframe:
 				}
 				continue
 			case dGETUPVAL:
-				*regAt(base, ins.A()) = *cl.upvals[ins.B()].v
+				*regAt(base, ins.A()) = *upvalAt(cl, ins.B()).v
 				continue
 			case dSETUPVAL:
-				setUpvalue(cl.upvals[ins.B()], *regAt(base, ins.A()))
+				setUpvalue(upvalAt(cl, ins.B()), *regAt(base, ins.A()))
 				continue
 
 			case dGETTABUP:
-				tv := *cl.upvals[ins.B()].v
+				tv := *upvalAt(cl, ins.B()).v
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
 					key := (*stringObject)(regAt(k, ins.C()).p)
@@ -173,6 +180,10 @@ newframe:
 							*regAt(base, ins.A()) = nd.val
 							continue
 						}
+					} else if tb.meta == nil {
+						// Beyond the array part of a table with no hash part.
+						*regAt(base, ins.A()) = Nil
+						continue
 					}
 				}
 			case dGETI:
@@ -189,6 +200,10 @@ newframe:
 							*regAt(base, ins.A()) = nd.val
 							continue
 						}
+					} else if tb.meta == nil {
+						// Beyond the array part of a table with no hash part.
+						*regAt(base, ins.A()) = Nil
+						continue
 					}
 				}
 			case dGETFIELD:
@@ -203,7 +218,7 @@ newframe:
 								*regAt(base, ins.A()) = nd.val
 								continue
 							}
-						} else if nd.key.p == nil {
+						} else if nd.key.p == nil || tb.keys&(1<<(key.hash&31)) == 0 {
 							if tb.meta == nil {
 								*regAt(base, ins.A()) = Nil
 								continue
@@ -238,7 +253,7 @@ newframe:
 						if mask := len(tb.nodes) - 1; mask >= 0 {
 							nd = &tb.nodes[int(key.hash)&mask]
 							if nd.key.p != unsafe.Pointer(key) {
-								if nd.key.p == nil && key.hash != 0 {
+								if (nd.key.p == nil || tb.keys&(1<<(key.hash&31)) == 0) && key.hash != 0 {
 									nd = nil
 								} else {
 									nd, sure = tb.findConstProbe(key)
@@ -277,7 +292,7 @@ newframe:
 				}
 
 			case dSETTABUP:
-				tv := *cl.upvals[ins.A()].v
+				tv := *upvalAt(cl, ins.A()).v
 				if tv.p != nil && *(*kind)(tv.p) == kindTable {
 					tb := (*Table)(tv.p)
 					if nd, _ := tb.findConst((*stringObject)(regAt(k, ins.B()).p)); nd != nil && nd.val.p != nil {
@@ -360,13 +375,13 @@ newframe:
 					}
 					// Table.findConst's first probe, inline.
 					ks := (*stringObject)(key.p)
-					var nd *node
+					var nd, free *node
 					sure := true
 					if mask := len(tb.nodes) - 1; mask >= 0 {
 						nd = &tb.nodes[int(ks.hash)&mask]
 						if nd.key.p != key.p {
 							if nd.key.p == nil && ks.hash != 0 {
-								nd = nil
+								free, nd = nd, nil
 							} else {
 								nd, sure = tb.findConstProbe(ks)
 							}
@@ -383,10 +398,16 @@ newframe:
 							continue
 						}
 					} else if sure && tb.meta == nil && v.p != nil && tb.hasRoom() {
-						if nd, _ := tb.constSlot((*stringObject)(key.p)); nd != nil {
-							tb.insertNode(nd, *key, v)
-						} else {
+						if free == nil {
 							tb.insertKey(*key, v)
+						} else if tb.pers == nil { // insertNode into the key's home slot, inline
+							tb.flags = 0
+							tb.keys |= 1 << (ks.hash & 31)
+							free.key = *key
+							free.val = v
+							tb.used++
+						} else {
+							tb.insertNode(free, *key, v)
 						}
 						continue
 					}
@@ -403,6 +424,23 @@ newframe:
 				ci.pc = pc + 1 // skip the EXTRAARG
 				*regAt(base, ins.A()) = NewTable(c, b).Value()
 				continue newframe
+			case dSETLIST:
+				// A constructor's items that fit the array part it was made
+				// with (setList does the rest).
+				if tv := *regAt(base, ins.A()); tv.p != nil && *(*kind)(tv.p) == kindTable && ins.B() > 0 && !ins.K() {
+					tb := (*Table)(tv.p)
+					first, n := ins.C(), ins.B()
+					if first == len(tb.arr) && first+n <= cap(tb.arr) && tb.used == 0 && tb.pers == nil {
+						tb.arr = tb.arr[:first+n]
+						for i := range n {
+							tb.arr[first+i] = *regAt(base, ins.A()+1+i)
+						}
+						continue
+					}
+				}
+			case dCLOSURE:
+				*regAt(base, ins.A()) = t.newClosure(cl.proto.protos[ins.Bx()], cl, ci.base).Value()
+				continue
 
 			case dADDI:
 				rb := *regAt(base, ins.B())
@@ -986,11 +1024,7 @@ newframe:
 							}
 							return errRestart
 						}
-						ci, cl = nci, callee
-						code, k = ci.code, ci.k
-						base = unsafe.Add(base, uintptr(ins.A()+1)*valueSize)
-						pc = 0
-						continue
+						continue newframe
 					}
 					if _, err = t.precallLua(ra, nargs, ins.C()-1, callee); err != nil {
 						goto onError
@@ -1018,6 +1052,51 @@ newframe:
 
 			case dTAILCALL:
 				ci.pc = pc
+				if fn := *regAt(base, ins.A()); fn.p != nil && !ins.K() && t.hook == nil {
+					ra := ci.base + ins.A()
+					nargs := ins.B() - 1
+					if nargs < 0 {
+						nargs = t.top - ra - 1
+					}
+					if *(*kind)(fn.p) == kindGoFunction && (*GoFunction)(fn.p).special == spNone {
+						// The RETURN that follows returns the results.
+						if err = t.callGo(ra, nargs, -1, (*GoFunction)(fn.p)); err != nil {
+							goto onError
+						}
+						continue newframe
+					}
+					// The usual Lua callee, inline (tailCall does the rest):
+					// it replaces the running frame in place.
+					callee := fn.AsLuaFunction()
+					dst := ci.funcIdx
+					if callee != nil && !callee.proto.isVararg && dst+1+nargs+callee.proto.maxStack <= len(t.stack) &&
+						ci.flags&^(ciTail|ciFresh|ciPcallBody|ciFinish|ciCoBase) == 0 {
+						p := callee.proto
+						from := unsafe.Pointer(regAt(base, ins.A()))
+						to := unsafe.Add(base, (dst-ci.base)*int(valueSize))
+						for i := 0; i <= nargs; i++ {
+							*regAt(to, i) = *regAt(from, i)
+						}
+						for i := nargs; i < p.numParams; i++ {
+							*regAt(to, 1+i) = Nil
+						}
+						ci.lf = callee
+						ci.code = unsafe.Pointer(unsafe.SliceData(p.code))
+						ci.k = unsafe.Pointer(unsafe.SliceData(p.k))
+						ci.base = dst + 1
+						ci.top = dst + 1 + p.maxStack
+						ci.nextra = 0
+						ci.pc = 0
+						ci.flags = ci.flags&(ciFresh|ciPcallBody|ciFinish|ciCoBase) | ciTail
+						if s.stepBudget--; s.stepBudget <= 0 {
+							if err = t.budgetCheck(); err != nil {
+								goto onError
+							}
+							return errRestart
+						}
+						continue newframe
+					}
+				}
 				// After a Go callee, the RETURN that follows returns its results.
 				switch t.tailCall(ci, ins, ci.base+ins.A()) {
 				case stError:
@@ -1049,7 +1128,7 @@ newframe:
 					if want := ci.nresults; want < 0 {
 						t.top = ci.funcIdx
 					} else if want > 0 {
-						dst := unsafe.Pointer(&t.stack[ci.funcIdx])
+						dst := unsafe.Add(base, (ci.funcIdx-ci.base)*int(valueSize))
 						for i := 0; i < want; i++ {
 							*regAt(dst, i) = Nil
 						}
@@ -1060,7 +1139,7 @@ newframe:
 				if ci.flags&^ciTail == 0 {
 					t.ci = ci.prev
 					v := *regAt(base, ins.A())
-					dst := unsafe.Pointer(&t.stack[ci.funcIdx])
+					dst := unsafe.Add(base, (ci.funcIdx-ci.base)*int(valueSize))
 					*regAt(dst, 0) = v
 					if want := ci.nresults; want < 0 {
 						t.top = ci.funcIdx + 1
@@ -1183,6 +1262,15 @@ const valueSize = unsafe.Sizeof(Value{})
 // running frame, or a constant).
 func regAt(base unsafe.Pointer, i int) *Value {
 	return (*Value)(unsafe.Add(base, uintptr(i)*valueSize))
+}
+
+// upvalAt returns upvalue cell i of closure cl. Its instructions' upvalue
+// operands are in range (the verifier checks loaded code), so the exec
+// loop indexes without a bounds check, whose branch costs most in
+// WebAssembly (every Go basic block is an entry of the function's block
+// table there).
+func upvalAt(cl *LuaFunction, i int) *UpVal {
+	return *(**UpVal)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(cl.upvals)), uintptr(i)*unsafe.Sizeof((*UpVal)(nil))))
 }
 
 // postReturn moves n results from slot first to the slot of the function
