@@ -387,8 +387,7 @@ func asLuaError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var le *lua.Error
-	if errors.As(err, &le) {
+	if le, ok := errors.AsType[*lua.Error](err); ok {
 		return le
 	}
 	return luaError(err.Error())
@@ -425,9 +424,6 @@ func (e *Engine) replaceExit() {
 
 // exitRequest returns the os.exit request err carries, or nil.
 func exitRequest(err error) *lib.ExitError {
-	var exit *lib.ExitError
-	if errors.As(err, &exit) {
-		return exit
-	}
-	return nil
+	exit, _ := errors.AsType[*lib.ExitError](err)
+	return exit
 }

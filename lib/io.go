@@ -327,11 +327,8 @@ func (st *stream) closeHandle() error {
 
 // errnoOf returns the C errno behind err, or 0.
 func errnoOf(err error) syscall.Errno {
-	var en syscall.Errno
-	if errors.As(err, &en) {
-		return en
-	}
-	return 0
+	en, _ := errors.AsType[syscall.Errno](err)
+	return en
 }
 
 // strerror returns C's text for err: glibc's message for an errno (Go's

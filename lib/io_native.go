@@ -94,8 +94,8 @@ func exitStatus(err error) (how string, code int, _ error) {
 	if err == nil {
 		return "exit", 0, nil
 	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
+	ee, ok := errors.AsType[*exec.ExitError](err)
+	if !ok {
 		return "", 0, err
 	}
 	if ws, ok := ee.Sys().(interface {

@@ -545,18 +545,17 @@ func (s *State) loadFile(name, mode string, stdin bool) (Value, error) {
 
 // errnoMessage renders an OS error as C's strerror does.
 func errnoMessage(err error) string {
-	var errno syscall.Errno
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "No such file or directory"
 	case errors.Is(err, fs.ErrPermission):
 		return "Permission denied"
-	case errors.As(err, &errno):
+	}
+	if errno, ok := errors.AsType[syscall.Errno](err); ok {
 		s := errno.Error()
 		return strings.ToUpper(s[:1]) + s[1:]
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err.Error()
 	}
 	return err.Error()

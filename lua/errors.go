@@ -123,8 +123,7 @@ func (t *Thread) goError(err error) *Error {
 	case *KeyError:
 		e = &Error{Value: String(x.Msg)}
 	default:
-		var le *Error
-		if errors.As(err, &le) {
+		if le, ok := errors.AsType[*Error](err); ok {
 			return le
 		}
 		e = &Error{Value: String(t.where(1) + err.Error())}
@@ -269,8 +268,8 @@ func (t *Thread) callMessageHandler(h, v Value) (result Value, fatal *Error) {
 			}
 			return res[0], nil
 		}
-		var e *Error
-		if !errors.As(err, &e) {
+		e, ok := errors.AsType[*Error](err)
+		if !ok {
 			return String(err.Error()), nil
 		}
 		if e.fatal() {

@@ -3,7 +3,6 @@ package lua
 import (
 	"context"
 	"errors"
-	"runtime/metrics"
 	"sync/atomic"
 	"unsafe"
 )
@@ -213,17 +212,6 @@ func (s *State) countLive() int64 {
 	s.lim.live = s.liveBytes()
 	s.lim.allocMark = processAllocated() // after the count's own allocations
 	return s.lim.live
-}
-
-var allocMetric = []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-
-// processAllocated returns the bytes the process has allocated so far.
-func processAllocated() uint64 {
-	metrics.Read(allocMetric)
-	if allocMetric[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return allocMetric[0].Value.Uint64()
 }
 
 // Estimated sizes of objects, in bytes.

@@ -161,23 +161,20 @@ func (b *bridge) reply(vals []lua.Value, err error) int32 {
 func (b *bridge) encodeError(err error) []byte {
 	var traceback string
 	value := lua.Nil
-	var le *lua.Error
-	if errors.As(err, &le) {
+	if le, ok := errors.AsType[*lua.Error](err); ok {
 		traceback = le.Traceback
 		if !le.Value.IsString() && !le.Value.IsNumber() {
 			value = le.Value
 		}
 	}
-	var batch *engine.BatchError
-	if errors.As(err, &batch) {
+	if batch, ok := errors.AsType[*engine.BatchError](err); ok {
 		t := lua.NewTable(0, 2)
 		t.SetStr("index", lua.Int(int64(batch.Index)))
 		t.SetStr("reason", lua.String(batch.Err.Error()))
 		value = t.Value()
 	}
 	exitCode := lua.Nil
-	var exit *lib.ExitError
-	if errors.As(err, &exit) {
+	if exit, ok := errors.AsType[*lib.ExitError](err); ok {
 		exitCode = lua.Int(int64(exit.Code))
 	}
 	msg, encErr := b.enc.Encode(lua.String(err.Error()), lua.String(traceback), value, exitCode)

@@ -242,8 +242,7 @@ func (in *interpreter) call(fn lua.Value, args ...lua.Value) ([]lua.Value, error
 	stop := interruptOnSignal(in.s)
 	res, err := in.callIn(fn, args...)
 	stop()
-	var exit *lib.ExitError
-	if errors.As(err, &exit) {
+	if _, ok := errors.AsType[*lib.ExitError](err); ok {
 		return nil, err // report ends the program
 	}
 	if err != nil {
@@ -280,8 +279,7 @@ func (in *interpreter) report(err error) bool {
 	if err == nil {
 		return true
 	}
-	var exit *lib.ExitError
-	if errors.As(err, &exit) {
+	if exit, ok := errors.AsType[*lib.ExitError](err); ok {
 		closeState(in.s)
 		os.Exit(exit.Code)
 	}

@@ -13,8 +13,8 @@ import (
 // alone; any other object as "(error object is a T value)" and the
 // traceback. Errors that are not Lua errors keep their text.
 func errorMessage(s *lua.State, err error) error {
-	var le *lua.Error
-	if !errors.As(err, &le) {
+	le, ok := errors.AsType[*lua.Error](err)
+	if !ok {
 		return err
 	}
 	msg, ok := le.Value.ToStringCoerce()

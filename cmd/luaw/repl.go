@@ -116,8 +116,7 @@ func (in *interpreter) printResults(res []lua.Value) {
 	}
 	if _, err := in.s.Call(in.s.GetGlobal("print"), res...); err != nil {
 		msg := "(null)" // what lua.c's "%s" shows for an error object that is no string
-		var le *lua.Error
-		if errors.As(err, &le) {
+		if le, ok := errors.AsType[*lua.Error](err); ok {
 			if s, ok := le.Value.ToStringCoerce(); ok {
 				msg = s
 			}
