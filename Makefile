@@ -6,7 +6,7 @@ FUZZTIME ?= 10s
 LONG_FUZZTIME ?= 5m
 
 
-.PHONY: all build luaw wasm run test vet unit fuzz-short conformance fuzz crash bench-vm clean
+.PHONY: all build luaw wasm run test vet unit unit-wasm fuzz-short conformance conformance-wasm fuzz crash bench-vm clean
 
 all: build
 
@@ -26,10 +26,12 @@ wasm:
 run: luaw
 	./bin/luaw
 
-# All tests: vet, the unit tests (with the luatest suites), a short run of
-# every fuzz target, the shared conformance suite through bin/luaw, the JS
-# unit tests under node and the browser tests in headless Chromium.
-test: vet unit fuzz-short conformance test-js test-browser
+# All tests: vet, the unit tests (with the luatest suites), the engine's
+# packages again as WebAssembly, a short run of every fuzz target, the
+# shared conformance suite through bin/luaw and through its WebAssembly
+# build, the JS unit tests under node and the browser tests in Chromium,
+# Firefox and WebKit.
+test: vet unit unit-wasm fuzz-short conformance conformance-wasm test-js test-browser
 
 # internal/printf replaces fmt in the engine (wasm size); vet checks its
 # format strings as it does fmt's (Sprintf and its wrappers; Errorf, which
@@ -43,11 +45,20 @@ vet:
 unit:
 	$(GO) test ./...
 
+# The browser build's packages, compiled to WebAssembly and run under node
+# (lua's own tests are long there; conformance-wasm runs the interpreter).
+WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+unit-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -short -exec=$(WASM_EXEC) ./persist ./query ./engine ./store/memstore ./wasm/... ./internal/...
+
 fuzz-short:
 	scripts/fuzz.sh $(FUZZTIME)
 
 conformance: luaw
 	scripts/conformance.sh bin/luaw
+
+conformance-wasm: wasm
+	scripts/conformance.sh scripts/luaw-wasm
 
 # Longer fuzzing of every target.
 fuzz:
