@@ -87,23 +87,9 @@ func intArith(op arithOp, a, b int64) int64 {
 	case arithMul:
 		return a * b
 	case arithMod:
-		if b == -1 {
-			return 0 // avoids overflow of minint % -1
-		}
-		m := a % b
-		if m != 0 && (m^b) < 0 {
-			m += b
-		}
-		return m
+		return luamath.IMod(a, b)
 	case arithIDiv:
-		if b == -1 {
-			return -a
-		}
-		q := a / b
-		if (a%b != 0) && ((a ^ b) < 0) {
-			q--
-		}
-		return q
+		return luamath.IDiv(a, b)
 	case arithBAnd:
 		return a & b
 	case arithBOr:
@@ -111,29 +97,15 @@ func intArith(op arithOp, a, b int64) int64 {
 	case arithBXor:
 		return a ^ b
 	case arithShl:
-		return shiftLeft(a, b)
+		return luamath.ShiftLeft(a, b)
 	case arithShr:
-		return shiftLeft(a, -b)
+		return luamath.ShiftLeft(a, -b)
 	case arithUnm:
 		return -a
 	case arithBNot:
 		return ^a
 	}
 	panic("unreachable")
-}
-
-// shiftLeft is luaV_shiftl: logical shifts, negative counts shift right.
-func shiftLeft(x, y int64) int64 {
-	if y < 0 {
-		if y <= -64 {
-			return 0
-		}
-		return int64(uint64(x) >> uint(-y))
-	}
-	if y >= 64 {
-		return 0
-	}
-	return int64(uint64(x) << uint(y))
 }
 
 func floatArith(op arithOp, a, b float64) float64 {

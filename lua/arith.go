@@ -9,46 +9,6 @@ import (
 
 // Integer and float operations with Lua 5.4's semantics (lvm.c, lobject.c).
 
-// intMod is m % n for integers, rounding the quotient toward minus
-// infinity; n must not be zero.
-func intMod(m, n int64) int64 {
-	if uint64(n)+1 <= 1 { // n is 0 or -1
-		return 0 // m % -1 == 0; avoids overflow of minint % -1
-	}
-	r := m % n
-	if r != 0 && (r^n) < 0 {
-		r += n
-	}
-	return r
-}
-
-// intIDiv is m // n for integers; n must not be zero.
-func intIDiv(m, n int64) int64 {
-	if uint64(n)+1 <= 1 { // n is 0 or -1
-		return -m // avoids overflow of minint // -1
-	}
-	q := m / n
-	if (m^n) < 0 && m%n != 0 {
-		q--
-	}
-	return q
-}
-
-// shiftLeft is x << y with Lua's rules: logical shifts, negative counts
-// shift the other way, counts of 64 or more give 0.
-func shiftLeft(x, y int64) int64 {
-	if y < 0 {
-		if y <= -64 {
-			return 0
-		}
-		return int64(uint64(x) >> uint(-y))
-	}
-	if y >= 64 {
-		return 0
-	}
-	return int64(uint64(x) << uint(y))
-}
-
 // toNumberNS converts a number value to float64 (no string coercion).
 func toNumberNS(v Value) (float64, bool) {
 	switch v.p {
@@ -94,9 +54,9 @@ func arithRaw(op tmEvent, a, b Value) (Value, bool) {
 		case tmBxor:
 			return Int(x ^ y), true
 		case tmShl:
-			return Int(shiftLeft(x, y)), true
+			return Int(luamath.ShiftLeft(x, y)), true
 		case tmShr:
-			return Int(shiftLeft(x, -y)), true
+			return Int(luamath.ShiftLeft(x, -y)), true
 		default:
 			return Int(^x), true
 		}
@@ -114,12 +74,12 @@ func arithRaw(op tmEvent, a, b Value) (Value, bool) {
 			return Int(-x), true
 		case tmMod:
 			if y != 0 {
-				return Int(intMod(x, y)), true
+				return Int(luamath.IMod(x, y)), true
 			}
 			return Nil, false
 		case tmIDiv:
 			if y != 0 {
-				return Int(intIDiv(x, y)), true
+				return Int(luamath.IDiv(x, y)), true
 			}
 			return Nil, false
 		}

@@ -1,11 +1,52 @@
-// Package luamath holds the float operations whose results Lua programs
+// Package luamath holds the arithmetic the exec loop and the compiler's
+// constant folding share, so that a folded constant equals the same
+// operation done at run time: integer floor division, modulo and shifts
+// with Lua's rules, and the float operations whose results Lua programs
 // can see to the last bit and that Go's math package computes differently
-// from the C library the reference uses: the exec loop and the compiler's
-// constant folding share them, so a folded constant equals the same
-// operation done at run time.
+// from the C library the reference uses.
 package luamath
 
 import "math"
+
+// IMod is m % n for integers, rounding the quotient toward minus
+// infinity; n must not be zero.
+func IMod(m, n int64) int64 {
+	if uint64(n)+1 <= 1 { // n is 0 or -1
+		return 0 // m % -1 == 0; avoids overflow of minint % -1
+	}
+	r := m % n
+	if r != 0 && (r^n) < 0 {
+		r += n
+	}
+	return r
+}
+
+// IDiv is m // n for integers; n must not be zero.
+func IDiv(m, n int64) int64 {
+	if uint64(n)+1 <= 1 { // n is 0 or -1
+		return -m // avoids overflow of minint // -1
+	}
+	q := m / n
+	if (m^n) < 0 && m%n != 0 {
+		q--
+	}
+	return q
+}
+
+// ShiftLeft is x << y with Lua's rules: logical shifts, negative counts
+// shift the other way, counts of 64 or more give 0.
+func ShiftLeft(x, y int64) int64 {
+	if y < 0 {
+		if y <= -64 {
+			return 0
+		}
+		return int64(uint64(x) >> uint(-y))
+	}
+	if y >= 64 {
+		return 0
+	}
+	return int64(uint64(x) << uint(y))
+}
 
 // Mod is a % b for floats: fmod adjusted to the sign of b. A NaN operand
 // is the result, sign included, as the C library's fmod returns it.

@@ -45,3 +45,31 @@ func TestPowAndMod(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegerOps(t *testing.T) {
+	const minInt = math.MinInt64
+	tests := []struct {
+		name string
+		got  int64
+		want int64
+	}{
+		{"7 % 3", IMod(7, 3), 1},
+		{"-7 % 3", IMod(-7, 3), 2},
+		{"7 % -3", IMod(7, -3), -2},
+		{"minint % -1", IMod(minInt, -1), 0},
+		{"7 // 2", IDiv(7, 2), 3},
+		{"-7 // 2", IDiv(-7, 2), -4},
+		{"7 // -2", IDiv(7, -2), -4},
+		{"minint // -1", IDiv(minInt, -1), minInt},
+		{"1 << 63", ShiftLeft(1, 63), minInt},
+		{"1 << 64", ShiftLeft(1, 64), 0},
+		{"-1 >> 1", ShiftLeft(-1, -1), math.MaxInt64},
+		{"-1 >> 64", ShiftLeft(-1, -64), 0},
+		{"-1 << -63", ShiftLeft(-1, -63), 1},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %d, want %d", tt.name, tt.got, tt.want)
+		}
+	}
+}
