@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
@@ -30,12 +31,18 @@ func TestSchemaCheckSuccessAllocatesNothing(t *testing.T) {
 	rec.SetStr("role", lua.String("user"))
 	rec.SetStr("address", address.Value())
 	key := lua.String("u1")
+	// In WebAssembly the pattern is a JavaScript RegExp: syscall/js
+	// allocates to pass it the string.
+	want := 0.0
+	if runtime.GOOS == "js" {
+		want = 1
+	}
 	if n := testing.AllocsPerRun(100, func() {
 		if err := s.check("users", key, rec.Value()); err != nil {
 			t.Fatal(err)
 		}
-	}); n != 0 {
-		t.Errorf("a passing check allocates %v times", n)
+	}); n != want {
+		t.Errorf("a passing check allocates %v times, want %v", n, want)
 	}
 	// The failure path still names the first failing field by name, with
 	// its full path.
