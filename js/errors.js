@@ -22,9 +22,12 @@ export class LuaError extends Error {
  * 'unavailable' (no IndexedDB, as in some private modes), 'quota' (the
  * origin's storage quota is exhausted), 'blocked' (another tab holds an
  * older version of the database open), 'corrupt' (stored data cannot be
- * read), 'closed', or 'write' (any other failed write). A failed write loses
- * nothing: the change stays in memory and is written again by the next
- * commit or flush().
+ * read), 'closed' (the store closed, or the page is going away), 'write'
+ * (any other failed write), or 'conflict' (after another tab's commit, a
+ * transaction of this one could not run again on the new state: Memory is
+ * the database's state plus the transactions that did; cause holds the Lua
+ * error). A failed write loses nothing: the change stays in memory and is
+ * written again by the next commit or flush().
  */
 export class StorageError extends Error {
   constructor(code, message, cause) {

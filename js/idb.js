@@ -405,21 +405,34 @@ export class IndexedDBStore {
   }
 
   // #withLock runs fn under the Web Lock of the database, unless this
-  // store holds it already (Web Locks are not reentrant).
-  #withLock(fn) {
+  // store holds it already (Web Locks are not reentrant), and settles as
+  // fn's run does, never as the request's own promise says: Firefox
+  // resolves requests of a page being closed without granting them, and a
+  // commit that took that for done was reported durable and never written
+  // (the last batch of a page killed mid-commit, in crash.test.mjs). A
+  // request never granted fails.
+  async #withLock(fn) {
     if (this.#locked || typeof navigator === 'undefined' || !navigator.locks) return fn();
-    // Only a refused request is made again, never a run of fn.
-    let ran = false;
-    const locked = async () => {
-      ran = true;
-      this.#locked = true;
-      try {
-        return await fn();
-      } finally {
-        this.#locked = false;
-      }
+    let run = null; // fn's run, once granted
+    const locked = () => {
+      run = (async () => {
+        this.#locked = true;
+        try {
+          return await fn();
+        } finally {
+          this.#locked = false;
+        }
+      })();
+      return run;
     };
-    return whileNotFullyActive(() => navigator.locks.request(`lua-wasm:${this.#name}`, locked), () => !ran);
+    try {
+      // Only a refused request is made again, never a run of fn.
+      await whileNotFullyActive(() => navigator.locks.request(`lua-wasm:${this.#name}`, locked), () => !run);
+    } catch (e) {
+      if (!run) throw e;
+    }
+    if (!run) throw new StorageError('closed', `the Web Lock "lua-wasm:${this.#name}" was not granted (the page is being unloaded): nothing was written`);
+    return run;
   }
 
   /**
@@ -493,7 +506,9 @@ export class IndexedDBStore {
     const version = await new Promise((resolve, reject) => {
       let next;
       let conflict = false;
-      tx.oncomplete = () => resolve(next);
+      // A transaction that completes without the put (its cursor's answer
+      // never came) wrote nothing: not a commit, like a lock not granted.
+      tx.oncomplete = () => (next === undefined ? reject(new StorageError('closed', 'writing to the database: the transaction ended before the batch was written')) : resolve(next));
       tx.onabort = () => {
         // Firefox refuses every later write of a connection that exceeded
         // the quota (InvalidStateError), even once there is room: the next

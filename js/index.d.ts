@@ -214,9 +214,12 @@ export class LuaError extends Error {
  * A failure of the persistent store. `code` tells which: 'unavailable' (no
  * IndexedDB, as in some private modes), 'quota' (the origin's storage quota
  * is exhausted), 'blocked' (another tab keeps an older version of the
- * database open), 'corrupt' (stored data cannot be read), 'closed', or
- * 'write'. A failed write loses nothing: the change stays in memory and is
- * written again by the next commit or `flush()`.
+ * database open), 'corrupt' (stored data cannot be read), 'closed' (the
+ * store closed, or the page is going away), 'write', or 'conflict' (after
+ * another tab's commit, a transaction of this one could not run again on the
+ * new state: Memory is the database's state plus the transactions that did;
+ * `cause` holds the Lua error). A failed write loses nothing: the change
+ * stays in memory and is written again by the next commit or `flush()`.
  */
 export class StorageError extends Error {
   name: 'StorageError';
@@ -291,7 +294,9 @@ export interface LuaInstance extends EventTarget {
   /**
    * Resolves when everything committed so far is durable.
    * @throws {StorageError} when a write failed (the changes stay in memory
-   * and are written again by the next commit or flush).
+   * and are written again by the next commit or flush), or with code
+   * 'conflict' when a transaction could not run again after another tab's
+   * commit.
    */
   flush(): Promise<void>;
 

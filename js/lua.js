@@ -266,8 +266,12 @@ export class LuaInstance extends EventTarget {
 
   /**
    * Resolves when every change committed so far is durable in the store;
-   * rejects with a StorageError (the changes stay in memory and are
-   * written again by the next commit or flush).
+   * rejects with a StorageError: a failed write (the changes stay in
+   * memory and are written again by the next commit or flush), or code
+   * 'conflict' when a transaction overtaken by another tab's commit failed
+   * when run again (Memory is the database's state with the transactions
+   * that did run again; the error's cause is the failure, and a 'conflict'
+   * event reported it too).
    */
   async flush() {
     this.#check();
@@ -469,15 +473,21 @@ export class LuaInstance extends EventTarget {
     const outdated = await this.#reload();
     const redos = new Set();
     for (const batch of [...stale, ...outdated]) redos.add(batch.redo);
+    // A transaction that cannot run again, or fails when it does, is lost:
+    // the 'conflict' event says so at once, and flush() rejects.
+    const lost = (message, cause) => {
+      this.#emit('conflict', { lost: true, message });
+      this.#persister.lose(new StorageError('conflict', message, cause));
+    };
     for (const redo of redos) {
       if (!redo) {
-        this.#emit('conflict', { lost: true, message: 'a call of a Lua function held by JS was overtaken by another tab\'s commit and could not run again' });
+        lost('a call of a Lua function held by JS was overtaken by another tab\'s commit and could not run again');
         continue;
       }
       try {
         this.#run(() => this.#transact(redo));
       } catch (e) {
-        this.#emit('conflict', { lost: true, message: `a transaction run again after another tab's commit failed: ${e.message}` });
+        lost(`a transaction run again after another tab's commit failed: ${e.message}`, e);
       }
     }
     this.#emit('remotechange', { version: this.#store.version });

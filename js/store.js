@@ -111,6 +111,9 @@ export class Persister {
   #queue = []; // batches not yet durable, oldest first: { ops, redo }
   #writing = null; // the promise of the write in progress
   #lastError = null;
+  #lost = null; // the error of a transaction lost to a conflict, until flush() reports it
+  #lostReported = false;
+  #flushing = 0; // flush() calls in progress
   #onWritten;
   #onFailed;
   #onConflict;
@@ -139,6 +142,17 @@ export class Persister {
   isPending(key) {
     const k = hex(key);
     return this.#queue.some((batch) => batch.ops.some((op) => hex(op.key) === k));
+  }
+
+  /**
+   * Records that a queued transaction was lost: it was overtaken by
+   * another tab's commit and running it again failed (or it cannot run
+   * again). Its batch is gone, so no retry can write it: the flush() calls
+   * in progress, or else the next one, reject with error. The first loss
+   * is the one reported.
+   */
+  lose(error) {
+    this.#lost ??= error;
   }
 
   /** Removes and returns the queued batches (onConflict: ones queued while it reloaded). */
@@ -171,14 +185,31 @@ export class Persister {
 
   /**
    * Resolves when every batch enqueued so far is durable; rejects with the
-   * StorageError of a failed write (the batches stay queued).
+   * StorageError of a failed write (the batches stay queued), or with the
+   * error of a transaction lost to a conflict since the last flush that
+   * reported one (lose()).
    */
   async flush() {
-    while (this.#writing) await this.#writing;
-    if (this.#queue.length === 0) return;
-    this.#kick();
-    await this.#writing;
-    if (this.#queue.length > 0) throw this.#lastError;
+    this.#flushing++;
+    try {
+      while (this.#writing) await this.#writing;
+      if (this.#queue.length > 0) {
+        this.#kick();
+        await this.#writing;
+        if (this.#queue.length > 0) throw this.#lastError;
+      }
+      if (this.#lost) {
+        this.#lostReported = true;
+        throw this.#lost;
+      }
+    } finally {
+      // Every flush that was waiting when the loss was found reports it;
+      // the ones after do not.
+      if (--this.#flushing === 0 && this.#lostReported) {
+        this.#lost = null;
+        this.#lostReported = false;
+      }
+    }
   }
 
   #kick() {

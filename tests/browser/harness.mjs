@@ -49,21 +49,6 @@ export function useBrowser(setUp) {
   return env;
 }
 
-// startServer and launch: crash.test.mjs's set-up, until it moves to useBrowser.
-let lastServer;
-
-export async function startServer() {
-  lastServer = await startTestServer(root, {
-    capture: Boolean(driver.needsCapture),
-    mounts: { '/js/': join(root, 'js'), '/fixtures/': join(root, 'tests', 'browser', 'fixtures') },
-  });
-  return lastServer;
-}
-
-export async function launch(server = lastServer) {
-  return driver.launch({ proxy: server.proxy });
-}
-
 /**
  * Set (to the reason) when the engine's driver cannot limit an origin's
  * storage, so page.setStorageQuota cannot make a quota error happen; the
