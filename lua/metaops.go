@@ -3,6 +3,7 @@ package lua
 import (
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/luawasm/luawasm/compile"
 )
@@ -59,6 +60,39 @@ func (t *Thread) callMeta(ci *callInfo, slot int, fn Value, nres int, args ...Va
 	}
 }
 
+// pushMetaFrame is callMeta's usual case written out: it pushes a frame
+// for Lua metamethod cl with arguments a and b, returning one result, and
+// reports false when the general path is needed (vararg metamethod, stack
+// growth, no cached frame, hooks or deep nesting).
+func (t *Thread) pushMetaFrame(ci *callInfo, cl *LuaFunction, a, b Value) bool {
+	p := cl.proto
+	slot := ci.top
+	nci := ci.next
+	if p.isVararg || nci == nil || slot+3+p.maxStack > len(t.stack) || t.hook != nil || t.nCcalls >= maxCcalls || t.ci != ci {
+		return false
+	}
+	stack := t.stack
+	stack[slot] = cl.Value()
+	stack[slot+1] = a
+	stack[slot+2] = b
+	for i := 2; i < p.numParams; i++ {
+		stack[slot+1+i] = Nil
+	}
+	nci.lf = cl
+	nci.code = unsafe.Pointer(unsafe.SliceData(p.code))
+	nci.k = unsafe.Pointer(unsafe.SliceData(p.k))
+	nci.funcIdx = slot
+	nci.base = slot + 1
+	nci.top = slot + 1 + p.maxStack
+	nci.nresults = 1
+	nci.nextra = 0
+	nci.pc = 0
+	nci.flags = ciFinish
+	t.ci = nci
+	t.nCcalls++
+	return true
+}
+
 // cStackOverflow is the error for too deep Go-level nesting.
 func (t *Thread) cStackOverflow() error {
 	if t.nCcalls >= maxCcalls+maxCcalls/10 {
@@ -87,6 +121,9 @@ func (t *Thread) getSlow(ci *callInfo, tv, key Value, dst, reg, upv int) stepSta
 			return stError
 		}
 		if tm.IsFunction() {
+			if *(*kind)(tm.p) == kindLuaFunction && t.pushMetaFrame(ci, (*LuaFunction)(tm.p), tv, key) {
+				return stFrame
+			}
 			v, st := t.callMeta(ci, ci.top, tm, 1, tv, key)
 			if st == stDone {
 				t.stack[dst] = v
@@ -164,6 +201,9 @@ func (t *Thread) binMeta(ci *callInfo, a, b Value, ra, rb int, ev tmEvent, dst i
 	tm := t.state.tmOf(a, ev)
 	if tm.p == nil {
 		tm = t.state.tmOf(b, ev)
+	}
+	if tm.p != nil && *(*kind)(tm.p) == kindLuaFunction && t.pushMetaFrame(ci, (*LuaFunction)(tm.p), a, b) {
+		return stFrame
 	}
 	if tm.p == nil {
 		switch ev {
@@ -295,6 +335,9 @@ func (t *Thread) eqMeta(ci *callInfo, a, b Value) (bool, stepStatus) {
 	if tm.p == nil {
 		return false, stDone
 	}
+	if *(*kind)(tm.p) == kindLuaFunction && t.pushMetaFrame(ci, (*LuaFunction)(tm.p), a, b) {
+		return false, stFrame
+	}
 	v, st := t.callMeta(ci, ci.top, tm, 1, a, b)
 	return v.Truthy(), st
 }
@@ -308,6 +351,9 @@ func (t *Thread) orderMeta(ci *callInfo, a, b Value, ev tmEvent) (bool, stepStat
 	tm := t.state.tmOf(a, ev)
 	if tm.p == nil {
 		tm = t.state.tmOf(b, ev)
+	}
+	if tm.p != nil && *(*kind)(tm.p) == kindLuaFunction && t.pushMetaFrame(ci, (*LuaFunction)(tm.p), a, b) {
+		return false, stFrame
 	}
 	if tm.p == nil {
 		t.lastErr = t.orderError(a, b)

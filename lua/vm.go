@@ -1150,6 +1150,27 @@ newframe:
 					}
 					continue newframe
 				}
+				if ci.flags&^ciTail == ciFinish && ci.nresults == 1 {
+					// A Lua metamethod returns its result to the
+					// instruction that called it (returnSpecial's case).
+					t.ci = ci.prev
+					t.nCcalls--
+					v := *regAt(base, ins.A())
+					*(*Value)(unsafe.Add(base, (ci.funcIdx-ci.base)*int(valueSize))) = v
+					t.top = ci.funcIdx + 1
+					switch t.finishOp(ci.prev, v) {
+					case stError:
+						goto onError
+					case stExit:
+						return nil
+					case stYield:
+						return errYield
+					case stRestart:
+						return errRestart
+					}
+					t = s.running
+					continue newframe
+				}
 
 			case dFORLOOP:
 				ra := regAt(base, ins.A())

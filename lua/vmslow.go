@@ -307,7 +307,14 @@ func (t *Thread) arithSlow(ci *callInfo, op compile.Opcode, ra int, a, b Value) 
 		return stError
 	}
 	if !a.IsNumber() || !b.IsNumber() {
-		return stDone
+		if t.hook != nil {
+			return stDone // the MMBIN runs as its own (hooked) instruction
+		}
+		// Run the MMBIN that follows now rather than through another
+		// round of the exec loop.
+		code := ci.lf.proto.code
+		ci.pc++
+		return t.arithMeta(ci, code[ci.pc-1], code[ci.pc-2])
 	}
 	v, _ := arithRaw(ev, a, b)
 	t.stack[ra] = v

@@ -92,3 +92,17 @@ for i = 1, 3 do
 end
 print(fs[1][1](), fs[1][2]())
 print(fs[3][1](), fs[3][1](), fs[3][2]())
+
+-- A closure is collectable while another closure sharing its upvalue cell
+-- lives (cells must not be allocated inside the closure that opens them).
+local weakf = setmetatable({}, {__mode = "k"})
+local keepf
+do
+  local x = 0
+  local f = function() return x end
+  keepf = function() x = x + 1 return x end
+  weakf[f] = true
+end
+collectgarbage(); collectgarbage()
+local nweak = 0 for _ in pairs(weakf) do nweak = nweak + 1 end
+print("shared cell", nweak, keepf())
