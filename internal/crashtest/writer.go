@@ -77,16 +77,23 @@ func (w *Writer) WaitReport(timeout time.Duration) {
 	w.t.Helper()
 	select {
 	case n, ok := <-w.reports:
-		if !ok {
-			w.cmd.Wait()
-			w.t.Fatalf("writer stopped before its first commit:\n%s", w.stderr.Bytes())
-		}
-		w.last = n
+		w.record(n, ok, "before its first commit")
 	case <-time.After(timeout):
 		w.cmd.Process.Kill()
 		w.cmd.Wait()
 		w.t.Fatalf("writer made no commit in %v:\n%s", timeout, w.stderr.Bytes())
 	}
+}
+
+// record takes report n, or fails the test if the writer stopped (!ok)
+// before it was killed.
+func (w *Writer) record(n uint64, ok bool, when string) {
+	w.t.Helper()
+	if !ok {
+		w.cmd.Wait()
+		w.t.Fatalf("writer stopped %s:\n%s", when, w.stderr.Bytes())
+	}
+	w.last = n
 }
 
 // KillAfter lets the writer run for d more, kills it with SIGKILL and
@@ -97,11 +104,7 @@ func (w *Writer) KillAfter(d time.Duration) uint64 {
 	for killed := false; !killed; {
 		select {
 		case n, ok := <-w.reports:
-			if !ok {
-				w.cmd.Wait()
-				w.t.Fatalf("writer stopped on its own:\n%s", w.stderr.Bytes())
-			}
-			w.last = n
+			w.record(n, ok, "on its own")
 		case <-kill:
 			killed = true
 		}

@@ -325,11 +325,7 @@ func (d *Decoder) value(depth int) (lua.Value, error) {
 		}
 		return lua.Float(math.Float64frombits(bits)), nil
 	case TagString, TagBytes:
-		n, err := d.uvarint()
-		if err != nil {
-			return lua.Nil, err
-		}
-		b, err := d.bytes(n)
+		b, err := d.lenBytes()
 		if err != nil {
 			return lua.Nil, err
 		}
@@ -415,11 +411,7 @@ func (d *Decoder) key(depth int) (lua.Value, error) {
 		return d.value(depth)
 	}
 	d.pos++
-	n, err := d.uvarint()
-	if err != nil {
-		return lua.Nil, err
-	}
-	b, err := d.bytes(n)
+	b, err := d.lenBytes()
 	if err != nil {
 		return lua.Nil, err
 	}
@@ -427,7 +419,7 @@ func (d *Decoder) key(depth int) (lua.Value, error) {
 		return v, nil
 	}
 	v := lua.String(string(b))
-	if n <= maxInternedName {
+	if len(b) <= maxInternedName {
 		if d.names == nil {
 			d.names = make(map[string]lua.Value)
 		} else if len(d.names) >= maxInterned {
@@ -437,6 +429,15 @@ func (d *Decoder) key(depth int) (lua.Value, error) {
 		d.names[name] = v
 	}
 	return v, nil
+}
+
+// lenBytes reads a length-prefixed byte string (aliasing the buffer).
+func (d *Decoder) lenBytes() ([]byte, error) {
+	n, err := d.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	return d.bytes(n)
 }
 
 func isNaN(v lua.Value) bool {
