@@ -38,7 +38,7 @@
 //     in a row.
 
 import { StorageError } from './errors.js';
-import { compareBytes, formatBatch, parseBatch } from './store.js';
+import { foldBatches, formatBatch, keyString, parseBatch } from './store.js';
 
 const LOG = 'log';
 const VERSION = 3;
@@ -178,8 +178,6 @@ export function parseEntry(entry, damaged = [], where = 'a log entry') {
   }
   return ops;
 }
-
-const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function requestPromise(req) {
   return new Promise((resolve, reject) => {
@@ -360,20 +358,15 @@ export class IndexedDBStore {
     } catch (e) {
       throw storageError(e, 'reading the database');
     }
-    const live = new Map(); // hex key -> [key, value]
     let logBytes = 0;
     const damaged = [];
-    batches.forEach((batch, i) => {
+    const records = foldBatches(batches.map((batch, i) => {
       if (typeof seqs[i] !== 'number' || !(batch instanceof Uint8Array)) {
         throw new StorageError('corrupt', `the database "${this.#name}" holds an entry that this library did not write`);
       }
       logBytes += batch.length;
-      for (const { key, value } of parseEntry(batch, damaged, `the database "${this.#name}", log entry ${seqs[i]}`)) {
-        if (value) live.set(hex(key), [key, value]);
-        else live.delete(hex(key));
-      }
-    });
-    const records = [...live.values()].sort((a, b) => compareBytes(a[0], b[0]));
+      return parseEntry(batch, damaged, `the database "${this.#name}", log entry ${seqs[i]}`);
+    }));
     const last = seqs.length > 0 ? seqs[seqs.length - 1] : 0;
     this.#base = last;
     let liveBytes = 0;
@@ -447,9 +440,9 @@ export class IndexedDBStore {
   /** Returns the current values of keys (null for absent ones). */
   async read(keys) {
     const base = this.#base;
-    const live = new Map((await this.load()).map(([k, v]) => [hex(k), v]));
+    const live = new Map((await this.load()).map(([k, v]) => [keyString(k), v]));
     this.#base = base;
-    return keys.map((k) => live.get(hex(k)) || null);
+    return keys.map((k) => live.get(keyString(k)) || null);
   }
 
   /**

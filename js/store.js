@@ -79,6 +79,64 @@ export function formatBatch(ops) {
   return out.subarray(0, pos);
 }
 
+/**
+ * Folds batches of ops ([{ key, value }], value null for a delete), in
+ * commit order, into the records they leave: [key, value] pairs in key
+ * order, the last write of each key winning. The engine sorts the keys of
+ * each commit, so the batches of a log are usually sorted runs, merged
+ * here pairwise (a commit over the one before it) in O(n log batches)
+ * compares; otherwise the records are collected in a Map and sorted.
+ */
+export function foldBatches(batches) {
+  if (!batches.every(ascending)) {
+    const live = new Map(); // keyString(key) -> [key, value]
+    for (const ops of batches) {
+      for (const { key, value } of ops) {
+        if (value) live.set(keyString(key), [key, value]);
+        else live.delete(keyString(key));
+      }
+    }
+    return [...live.values()].sort((a, b) => compareBytes(a[0], b[0]));
+  }
+  let runs = batches;
+  while (runs.length > 1) {
+    const next = [];
+    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? mergeRuns(runs[i], runs[i + 1]) : runs[i]);
+    runs = next;
+  }
+  const records = [];
+  for (const { key, value } of runs[0] || []) if (value) records.push([key, value]);
+  return records;
+}
+
+// ascending reports whether the keys of ops strictly increase.
+function ascending(ops) {
+  for (let i = 1; i < ops.length; i++) {
+    if (compareBytes(ops[i - 1].key, ops[i].key) >= 0) return false;
+  }
+  return true;
+}
+
+// mergeRuns merges two runs of ops in strictly increasing key order into
+// one, the op of the later run winning a key both hold (deletes are kept:
+// a delete must still hide the key from runs older than both).
+function mergeRuns(older, newer) {
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < older.length && j < newer.length) {
+    const c = compareBytes(older[i].key, newer[j].key);
+    if (c < 0) out.push(older[i++]);
+    else {
+      if (c === 0) i++;
+      out.push(newer[j++]);
+    }
+  }
+  while (i < older.length) out.push(older[i++]);
+  while (j < newer.length) out.push(newer[j++]);
+  return out;
+}
+
 /** Orders byte strings as the engine does (bytes.Compare). */
 export function compareBytes(a, b) {
   const n = Math.min(a.length, b.length);
@@ -88,7 +146,17 @@ export function compareBytes(a, b) {
   return a.length - b.length;
 }
 
-const hex = (key) => Array.from(key, (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * Returns a string that stands for key (bytes) as a Map key: one UTF-16
+ * code unit per byte, so that distinct keys give distinct strings. A load
+ * keys a Map by every record; this costs a third of building hex strings.
+ */
+export function keyString(key) {
+  if (key.length <= 4096) return String.fromCharCode.apply(null, key);
+  let s = '';
+  for (let i = 0; i < key.length; i += 4096) s += String.fromCharCode.apply(null, key.subarray(i, i + 4096));
+  return s;
+}
 
 /**
  * Writes batches to a store one after another, in commit order. A batch
@@ -140,8 +208,8 @@ export class Persister {
    * is newer than what another tab committed before it.
    */
   isPending(key) {
-    const k = hex(key);
-    return this.#queue.some((batch) => batch.ops.some((op) => hex(op.key) === k));
+    const k = keyString(key);
+    return this.#queue.some((batch) => batch.ops.some((op) => keyString(op.key) === k));
   }
 
   /**
@@ -275,7 +343,7 @@ function merge(batches) {
   const last = new Map();
   for (const batch of batches) {
     for (const op of batch) {
-      const k = hex(op.key);
+      const k = keyString(op.key);
       last.delete(k); // keep the order of last writes
       last.set(k, op);
     }
@@ -285,7 +353,7 @@ function merge(batches) {
 
 /** A store in memory: for node, tests and pages that persist nothing. */
 export class MemoryStore {
-  #records = new Map(); // hex key -> [key, value]
+  #records = new Map(); // keyString(key) -> [key, value]
   #closed = false;
 
   async load() {
@@ -296,8 +364,8 @@ export class MemoryStore {
   async commit(ops) {
     this.#check();
     for (const { key, value } of ops) {
-      if (value) this.#records.set(hex(key), [key.slice(), value.slice()]);
-      else this.#records.delete(hex(key));
+      if (value) this.#records.set(keyString(key), [key.slice(), value.slice()]);
+      else this.#records.delete(keyString(key));
     }
   }
 

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryStore, Persister, compareBytes, formatBatch, parseBatch } from '../store.js';
+import { MemoryStore, Persister, compareBytes, foldBatches, formatBatch, keyString, parseBatch } from '../store.js';
 import { StorageError } from '../errors.js';
 
 const b = (s) => new TextEncoder().encode(s);
@@ -21,6 +21,49 @@ test('keys order as byte strings', () => {
   const keys = [[2], [1, 255], [1], [], [1, 0]].map((k) => new Uint8Array(k));
   keys.sort(compareBytes);
   assert.deepEqual(keys.map((k) => Array.from(k)), [[], [1], [1, 0], [1, 255], [2]]);
+});
+
+test('keyString gives distinct keys distinct strings, at any length', () => {
+  const long = new Uint8Array(10000).map((_, i) => i % 251);
+  const longer = new Uint8Array(10001).map((_, i) => i % 251);
+  const keys = [[], [0], [0, 0], [255], [0x80, 0x81], [0x81, 0x80], [0xd8, 0x00], [0xdc, 0x00]].map((k) => new Uint8Array(k)).concat([long, longer, long.subarray(1)]);
+  const strings = keys.map(keyString);
+  assert.equal(new Set(strings).size, keys.length);
+  strings.forEach((str, i) => assert.deepEqual(Array.from(str, (c) => c.charCodeAt(0)), Array.from(keys[i])));
+  assert.equal(keyString(long.slice()), strings[8]);
+});
+
+test('foldBatches leaves the last write of each key, in key order, sorted runs or not', () => {
+  const fold = (batches) => foldBatches(batches).map(([k, v]) => [s(k), s(v)]);
+  const put = (k, v) => ({ key: b(k), value: b(v) });
+  const del = (k) => ({ key: b(k), value: null });
+  assert.deepEqual(fold([]), []);
+  assert.deepEqual(fold([[], []]), []);
+  // Sorted runs: merged, a later delete hiding a key from every older run.
+  assert.deepEqual(fold([[put('a', '1'), put('b', '1'), put('c', '1')], [del('a'), put('ab', '2')], [put('b', '3')], [put('a', '4'), del('c')]]),
+    [['a', '4'], ['ab', '2'], ['b', '3']]);
+  // A run out of order (or repeating a key) takes the Map path: same answer.
+  assert.deepEqual(fold([[put('b', '1'), put('a', '1')], [put('a', '2'), put('a', '3'), del('b')]]), [['a', '3']]);
+  // Random logs against a model, in both shapes.
+  let seed = 7;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  for (let round = 0; round < 200; round++) {
+    const sorted = round % 2 === 0;
+    const batches = [];
+    const model = new Map();
+    for (let n = rand(6); n > 0; n--) {
+      const ops = new Map();
+      for (let m = rand(8); m > 0; m--) {
+        const k = 'k'.repeat(1 + rand(3)) + rand(4);
+        ops.set(k, rand(3) === 0 ? null : String(round * 100 + n * 10 + m));
+      }
+      let keys = [...ops.keys()].sort();
+      if (!sorted) keys = keys.reverse();
+      batches.push(keys.map((k) => ({ key: b(k), value: ops.get(k) === null ? null : b(ops.get(k)) })));
+      for (const k of keys) (ops.get(k) === null ? model.delete(k) : model.set(k, ops.get(k)));
+    }
+    assert.deepEqual(fold(batches), [...model].sort((x, y) => compareBytes(b(x[0]), b(y[0]))));
+  }
 });
 
 test('MemoryStore keeps the last write per key, in key order', async () => {
