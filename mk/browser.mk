@@ -49,10 +49,18 @@ test-js: browser
 
 # The engines, from Debian, installed when missing and we are root (as in
 # CI): chromium (driven by playwright-core), firefox-esr (puppeteer-core over
-# WebDriver BiDi), WebKitGTK's MiniBrowser with WebKitWebDriver under Xvfb
-# (selenium-webdriver).
+# WebDriver BiDi), WebKitGTK with WebKitWebDriver under Xvfb
+# (selenium-webdriver), the browser being tests/browser/drivers/webkit-shell.py
+# (Python's bindings of WebKitGTK: python3-gi, gir1.2-webkit2-4.1).
 define install_engine
-	@command -v $(1) >/dev/null 2>&1 || { \
+	$(call install_unless,command -v $(1),$(2))
+endef
+
+# Installs the packages $(2) unless the command $(1) succeeds ($(comma) for a
+# comma in it).
+comma := ,
+define install_unless
+	@$(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) fonts-dejavu-core >/dev/null; \
@@ -68,6 +76,7 @@ firefox:
 webkit:
 	$(call install_engine,WebKitWebDriver,webkit2gtk-driver xvfb)
 	$(call install_engine,Xvfb,xvfb)
+	$(call install_unless,/usr/bin/python3 -c 'import gi; gi.require_version("WebKit2"$(comma) "4.1")',python3-gi gir1.2-webkit2-4.1)
 
 BROWSER_TEST_DEPS = browser bin/serve browser-deps
 

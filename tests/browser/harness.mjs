@@ -49,13 +49,6 @@ export function useBrowser(setUp) {
   return env;
 }
 
-/**
- * Set (to the reason) when the engine's driver cannot limit an origin's
- * storage, so page.setStorageQuota cannot make a quota error happen; the
- * quota tests then skip with it.
- */
-export const noStorageQuota = driver.noStorageQuota;
-
 /** Opens url in a new page of context. */
 export async function openPage(context, url) {
   const page = await context.newPage();

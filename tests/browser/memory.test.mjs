@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { noStorageQuota, openFixture, useBrowser } from './harness.mjs';
+import { openFixture, useBrowser } from './harness.mjs';
 
 const env = useBrowser();
 
@@ -154,7 +154,7 @@ test('two tabs incrementing one counter: every increment counts', async () => {
   await context.close();
 });
 
-test('a full quota is reported and nothing is lost', { skip: noStorageQuota }, async () => {
+test('a full quota is reported and nothing is lost', async () => {
   const context = await env.browser.newContext();
   // The quota applies to storage opened after it is set.
   const page = await openFixture(context, env.server.url);

@@ -9,7 +9,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { noStorageQuota, openFixture, useBrowser } from './harness.mjs';
+import { openFixture, useBrowser } from './harness.mjs';
 
 const positions = Number(process.env.CORRUPTION_POSITIONS) || 24;
 
@@ -150,7 +150,7 @@ test('a flipped byte in the first frame of an entry is reported, and the store s
   await context.close();
 });
 
-test('a full quota keeps the last committed state in the store and everything in memory', { skip: noStorageQuota }, async () => {
+test('a full quota keeps the last committed state in the store and everything in memory', async () => {
   const context = await env.browser.newContext();
   const page = await fixture(context);
   // The quota applies to storage opened after it is set.

@@ -1,38 +1,45 @@
-// WebKit (WebKitGTK's MiniBrowser) through WebKitWebDriver and
-// selenium-webdriver, under a private Xvfb display when there is none.
+// WebKit (WebKitGTK) through WebKitWebDriver and selenium-webdriver, under a
+// private Xvfb display when there is none.
+//
+// The browser is webkit-shell.py (next to this file), not MiniBrowser:
+// MiniBrowser's automation sessions keep storage in memory, where WebKit
+// enforces no quota, and it cannot set one. The shell gives each context a
+// data directory of its own (removed with the context) and limits an
+// origin's share of it, as a user's browser does.
 //
 // Classic WebDriver has no browser contexts and one session per driver
-// process, so each context is its own WebKitWebDriver and MiniBrowser (an
-// ephemeral profile: contexts share nothing), and each page is a window of
-// that session (windows share the origin's storage, as tabs do). A session
-// runs one command at a time: page commands go through one queue per
-// context, and evaluate starts the script then polls for its result, so
-// scripts in two windows run concurrently, as they do in two tabs. The
-// console is read through the capture script the test server injects.
+// process, so each context is its own WebKitWebDriver and shell (contexts
+// share nothing), and each page is a window of that session (windows share
+// the origin's storage, as tabs do). A session runs one command at a time:
+// page commands go through one queue per context, and evaluate starts the
+// script then polls for its result, so scripts in two windows run
+// concurrently, as they do in two tabs. The console is read through the
+// capture script the test server injects.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Builder, By, Key } from 'selenium-webdriver';
 import { Page, parseKeys } from './page.mjs';
 
-const miniBrowser = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const shell = join(dirname(fileURLToPath(import.meta.url)), 'webkit-shell.py');
+
+/**
+ * What an origin may store in a context: room for every test's data, small
+ * enough that setStorageQuota fills it in about a second.
+ */
+const originQuota = 20 << 20;
 
 export function version() {
   const out = execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'libwebkit2gtk-4.1-0'], { encoding: 'utf8' });
-  return `WebKitGTK ${out.trim()} (MiniBrowser)`;
+  return `WebKitGTK ${out.trim()} (webkit-shell.py)`;
 }
 
 /** The server must inject its console capture script into pages. */
 export const needsCapture = true;
-
-/**
- * Why setStorageQuota cannot work here: MiniBrowser's automation sessions
- * use an ephemeral (in-memory) store, which took 100 MiB of IndexedDB
- * without a quota error, and neither MiniBrowser nor WebDriver can set an
- * origin's quota (WebKitGTK has it only as API: origin-storage-ratio).
- */
-export const noStorageQuota = 'MiniBrowser under WebDriver cannot limit an origin\'s storage (ephemeral store, no quota setting)';
 
 /** Starts Xvfb on a free display; resolves to { display, stop }. */
 function xvfb() {
@@ -60,7 +67,7 @@ function freePort() {
 async function startDriver(env) {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    // Its own process group, so that ending it ends its MiniBrowser too.
+    // Its own process group, so that ending it ends its browser too.
     const proc = track(spawn('WebKitWebDriver', [`--port=${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += d));
@@ -85,9 +92,13 @@ export async function launch({ proxy }) {
   const x = process.env.DISPLAY ? null : await xvfb();
   const env = x ? { ...process.env, DISPLAY: x.display } : process.env;
   const contexts = new Set();
+  const dataDir = mkdtempSync(join(tmpdir(), 'luawasm-webkit-'));
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  process.on('exit', removeData);
+  let contextCount = 0;
   return {
     async newContext({ viewport } = {}) {
-      const ctx = await newContext(env, proxy, viewport);
+      const ctx = await newContext(env, proxy, viewport, join(dataDir, `context-${++contextCount}`));
       contexts.add(ctx);
       const close = ctx.close;
       ctx.close = async () => {
@@ -99,19 +110,23 @@ export async function launch({ proxy }) {
     async close() {
       await Promise.all([...contexts].map((c) => c.close()));
       x?.stop();
+      removeData();
     },
   };
 }
 
-async function newContext(env, proxy, viewport) {
+async function newContext(env, proxy, viewport, dataDir) {
   const server = await startDriver(env);
   let driver;
   try {
     driver = await new Builder().usingServer(server.url).withCapabilities({
-      browserName: 'MiniBrowser',
+      browserName: 'webkit-shell',
       'webkitgtk:browserOptions': {
-        binary: miniBrowser,
-        args: ['--automation', `--proxy=http://${proxy}`, '--ignore-host=127.0.0.1,localhost', '--ignore-tls-errors'],
+        binary: shell,
+        args: [
+          '--data-dir', dataDir, '--origin-quota', String(originQuota),
+          '--proxy', `http://${proxy}`, '--ignore-hosts', '127.0.0.1,localhost', '--ignore-tls-errors',
+        ],
       },
     }).build();
   } catch (e) {
@@ -152,6 +167,7 @@ async function newContext(env, proxy, viewport) {
       await withTimeout(10000, queue).catch(() => {});
       await withTimeout(10000, driver.quit()).catch(() => {});
       server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -257,9 +273,57 @@ class WebKitPage extends Page {
     return this.inWindow(async (d) => writeFileSync(path, Buffer.from(await d.takeScreenshot(), 'base64')));
   }
 
-  async setStorageQuota() {
-    throw new Error(`webkit: ${noStorageQuota}`);
+  // WebKit has no quota override: the shell limits each origin's storage
+  // (originQuota), and this fills it until about bytes remain; undefined
+  // empties it again. Filling is real usage: WebKit's own accounting
+  // decides, as it would for a user's full disk.
+  async setStorageQuota(bytes) {
+    await this.evaluate(fillStorage, bytes ?? null);
   }
+}
+
+/**
+ * Runs in the page: fills the origin's storage but about bytes, or, with
+ * null, empties it again. WebKit grants each write against the quota less
+ * what the origin's files take (its databases' write-ahead logs included),
+ * and refuses to open a new database once nothing is left: so a reserve
+ * of bytes is written first, into a database of its own, then one filler
+ * database takes all the rest, in big records then small ones, and the
+ * reserve is deleted, which frees its files.
+ */
+async function fillStorage(bytes) {
+  const [filler, reserve] = ['__filler', '__filler-reserve'];
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  for (const name of [filler, reserve]) await request(indexedDB.deleteDatabase(name));
+  if (bytes === null) return;
+  const open = (name) => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('fill', { autoIncrement: true });
+    return request(r);
+  };
+  // Writes one record of size; false when it does not fit.
+  const put = (db, size) => {
+    // Random bytes: IndexedDB may compress values.
+    const v = new Uint8Array(size);
+    for (let i = 0; i < size; i += 65536) crypto.getRandomValues(v.subarray(i, Math.min(size, i + 65536)));
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction('fill', 'readwrite');
+      tx.objectStore('fill').put(v);
+      tx.oncomplete = () => resolve(true);
+      tx.onabort = () => (tx.error && tx.error.name !== 'QuotaExceededError' ? reject(tx.error) : resolve(false));
+    });
+  };
+  const kept = await open(reserve);
+  const reserved = await put(kept, bytes);
+  kept.close();
+  if (!reserved) throw new Error(`setStorageQuota: ${bytes} bytes do not fit in the origin's quota`);
+  const db = await open(filler);
+  for (const size of [1 << 20, 1 << 14]) while (await put(db, size));
+  db.close();
+  await request(indexedDB.deleteDatabase(reserve));
 }
 
 function webdriverKey(name) {
