@@ -219,6 +219,7 @@ export class Decoder {
   constructor(luaRef, jsFunction) {
     this.luaRef = luaRef;
     this.jsFunction = jsFunction;
+    this.names = new Array(64); // see key; a power of two
   }
 
   /** Returns every value of the message. */
@@ -298,7 +299,7 @@ export class Decoder {
         const o = {};
         this.refs.push(o);
         for (let i = 0; i < n; i++) {
-          const k = this.value();
+          const k = this.buf[this.pos] === Tag.String ? this.key() : this.value();
           o[k] = this.value();
         }
         return o;
@@ -313,6 +314,42 @@ export class Decoder {
         return this.jsFunction(this.uvarint());
     }
     throw new Error(`malformed value message (tag ${tag})`);
+  }
+
+  // key reads an Object's string key. The records of a reply share their
+  // field names: a short key is taken from a cache of the names seen,
+  // after comparing its bytes, rather than built and then interned again
+  // as a property name.
+  key() {
+    const buf = this.buf;
+    const n = buf[this.pos + 1];
+    if (n > 24) {
+      this.pos++;
+      return this.string();
+    }
+    const start = this.pos + 2;
+    const end = start + n;
+    let h = n;
+    for (let i = start; i < end; i++) h = (h * 31 + buf[i]) | 0;
+    const slot = h & (this.names.length - 1);
+    const cached = this.names[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = end;
+        return cached;
+      }
+    }
+    this.pos++;
+    const s = this.string();
+    if (s.length === n) this.names[slot] = s; // one char per byte: ASCII (or U+FFFD, which no byte matches)
+    return s;
   }
 
   string() {

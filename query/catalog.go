@@ -132,7 +132,7 @@ func (c *Catalog) RecordChanged(collection *lua.Table, key lua.Value) {
 	key = normalize(key)
 	rec := collection.Get(key).AsTable()
 	for _, ix := range ixs {
-		ix.update(key, rec)
+		ix.update(collection, key, rec)
 	}
 }
 

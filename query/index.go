@@ -85,29 +85,80 @@ func newIndex(def IndexDef, p path) *Index {
 	return &Index{def: def, path: p}
 }
 
-// recordValues returns ix.values, making it from the B-tree's entries or
-// the hash buckets the first time.
-func (ix *Index) recordValues() *keyMap[lua.Value] {
+// recordValues returns ix.values, making it the first time from the
+// B-tree's entries, or from the hash buckets of coll's records, sized for
+// them at once (a map grown entry by entry ends up a fifth larger).
+func (ix *Index) recordValues(coll *lua.Table) *keyMap[lua.Value] {
 	if ix.values == nil {
+		strs := ix.stringKeys()
 		ix.values = new(keyMap[lua.Value])
-		for _, leaf := range ix.tree.leaves {
-			for _, e := range leaf {
-				ix.values.set(e.key, e.v)
-			}
-		}
-		fromBucket := func(b bucket) {
-			for _, k := range b.keys {
-				ix.values.set(k, b.v)
-			}
-		}
-		for _, b := range ix.buckets.strs {
-			fromBucket(b)
-		}
-		for _, b := range ix.buckets.others {
-			fromBucket(b)
-		}
+		ix.values.reserve(strs, ix.count-strs)
+		ix.eachEntry(coll, ix.values.set)
 	}
 	return ix.values
+}
+
+// stringKeys returns the number of records in ix whose key is a string.
+func (ix *Index) stringKeys() int {
+	n := 0
+	for _, leaf := range ix.tree.leaves {
+		for _, e := range leaf {
+			if e.key.IsString() {
+				n++
+			}
+		}
+	}
+	inBucket := func(b bucket) {
+		for i := range b.len() {
+			if b.key(i).IsString() {
+				n++
+			}
+		}
+	}
+	for _, b := range ix.buckets.strs {
+		inBucket(b)
+	}
+	for _, b := range ix.buckets.others {
+		inBucket(b)
+	}
+	return n
+}
+
+// eachEntry calls fn with the key and value of each record in ix, whose
+// collection is coll.
+func (ix *Index) eachEntry(coll *lua.Table, fn func(key, v lua.Value)) {
+	for _, leaf := range ix.tree.leaves {
+		for _, e := range leaf {
+			fn(e.key, e.v)
+		}
+	}
+	for s, b := range ix.buckets.strs {
+		v := ix.stringValue(coll, s, b)
+		for i := range b.len() {
+			fn(b.key(i), v)
+		}
+	}
+	for v, b := range ix.buckets.others {
+		for i := range b.len() {
+			fn(b.key(i), v)
+		}
+	}
+}
+
+// stringValue returns a string value equal to s, the value of bucket b:
+// a record's own, as a bucket keeps no value object (the map's key is a Go
+// string), or a new one when every record of b has changed since ix last
+// saw it (a write not yet reported).
+func (ix *Index) stringValue(coll *lua.Table, s string, b bucket) lua.Value {
+	for i := range b.len() {
+		if rec := coll.Get(b.key(i)).AsTable(); rec != nil {
+			v := ix.path.lookup(rec)
+			if vs, ok := v.AsString(); ok && vs == s {
+				return v
+			}
+		}
+	}
+	return lua.String(s)
 }
 
 // build indexes every record of coll. It sorts all the entries at once,
@@ -137,37 +188,55 @@ func (ix *Index) build(coll *lua.Table) {
 }
 
 // buildBuckets makes the buckets of a hash index from its entries, grouped
-// so that the records of a value are adjacent: the keys of all buckets
-// then share one array, and a value costs one map insertion (inserting
-// record by record cost three, and an allocation per value).
+// so that the records of a value are adjacent: the key lists of all
+// shared values then share one array, and a value costs one map insertion
+// (inserting record by record cost three, and an allocation per value).
 func (ix *Index) buildBuckets(entries []entry) {
 	groupEntries(entries)
-	keys := make([]lua.Value, len(entries))
-	strs, others := 0, 0 // the values, sized for once
-	for i, e := range entries {
-		keys[i] = e.key
-		if i == 0 || !equalValues(entries[i-1].v, e.v) {
-			if e.v.IsString() {
-				strs++
-			} else {
-				others++
-			}
+	strs, others, shared := 0, 0, 0 // the values and the keys of shared ones, sized for once
+	for a := 0; a < len(entries); {
+		b := groupEnd(entries, a)
+		if entries[a].v.IsString() {
+			strs++
+		} else {
+			others++
 		}
+		if b-a > 1 {
+			shared += b - a
+		}
+		a = b
 	}
 	ix.buckets.reserve(strs, others)
+	keys := make([]lua.Value, 0, shared)
 	for a := 0; a < len(entries); {
-		b := a + 1
-		for b < len(entries) && equalValues(entries[a].v, entries[b].v) {
-			b++
+		b := groupEnd(entries, a)
+		bk := bucket{one: entries[a].key}
+		if b-a > 1 {
+			start := len(keys)
+			for _, e := range entries[a:b] {
+				keys = append(keys, e.key)
+			}
+			// The capacity ends at the list: an add copies it out.
+			bk = bucket{many: &bucketKeys{keys: keys[start:len(keys):len(keys)]}}
 		}
-		// The capacity ends at the bucket: an add copies it out.
-		ix.buckets.set(entries[a].v, bucket{v: entries[a].v, keys: keys[a:b:b]})
+		ix.buckets.set(entries[a].v, bk)
 		a = b
 	}
 }
 
-// update re-reads the record at key (nil when deleted) and moves its entry.
-func (ix *Index) update(key lua.Value, rec *lua.Table) {
+// groupEnd returns the end of the run of entries from a whose values are
+// equal to entries[a]'s.
+func groupEnd(entries []entry, a int) int {
+	b := a + 1
+	for b < len(entries) && equalValues(entries[a].v, entries[b].v) {
+		b++
+	}
+	return b
+}
+
+// update re-reads the record at key of coll (nil when deleted) and moves
+// its entry.
+func (ix *Index) update(coll *lua.Table, key lua.Value, rec *lua.Table) {
 	v := lua.Nil
 	if rec != nil {
 		v = ix.stored(ix.path.lookup(rec))
@@ -175,7 +244,7 @@ func (ix *Index) update(key lua.Value, rec *lua.Table) {
 	if ix.leftOut != nil && ix.leaveOut(key, v) {
 		return
 	}
-	old, had := ix.recordValues().get(key)
+	old, had := ix.recordValues(coll).get(key)
 	if had && !v.IsNil() && equalValues(old, v) {
 		return
 	}
@@ -237,21 +306,19 @@ func reverse(s string) string {
 	return string(b)
 }
 
-// insert adds the record at key, which ix stores as v (nil: nothing).
+// insert adds the record at key, which ix stores as v (nil: nothing), once
+// ix has its recordValues.
 func (ix *Index) insert(key, v lua.Value) {
 	if v.IsNil() {
 		return
 	}
-	ix.recordValues().set(key, v)
+	ix.values.set(key, v)
 	ix.count++
 	switch ix.def.Kind {
 	case KindBTree, KindSuffix:
 		ix.tree.insert(entry{v, key})
 	case KindHash:
 		b, _ := ix.buckets.get(v)
-		if len(b.keys) == 0 {
-			b.v = v
-		}
 		b.add(key)
 		ix.buckets.set(v, b)
 	}
@@ -278,12 +345,20 @@ func (ix *Index) remove(key, v lua.Value) {
 // ordered by value, then key, so that equal values keep a stable order.
 type entry struct{ v, key lua.Value }
 
-// A bucket holds the value of the records sharing it in a hash index and
-// their keys, in no particular order. A large bucket also maps each key to
-// its position once a record leaves it, so that removing a record stays
-// O(1) when thousands share a value (a status field).
+// A bucket holds the keys of the records sharing a value in a hash index,
+// in no particular order; the value is the map's key. Most values of a
+// field worth a hash index belong to one record (a name, an email), so a
+// bucket holds its first key itself and only a shared value's bucket has
+// a list: the map's slots are 40 bytes (64 with the value and a slice),
+// and no key array goes with them. A large list also maps each key to its
+// position once a record leaves it, so that removing a record stays O(1)
+// when thousands share a value (a status field).
 type bucket struct {
-	v    lua.Value
+	one  lua.Value   // the only key, while the value has one record
+	many *bucketKeys // the keys, once the value has more than one
+}
+
+type bucketKeys struct {
 	keys []lua.Value
 	pos  *keyMap[int32]
 }
@@ -292,29 +367,62 @@ type bucket struct {
 // it, a linear search is as fast and costs no memory.
 const bucketMapMin = 32
 
-func (b *bucket) add(key lua.Value) {
-	if b.pos != nil {
-		b.pos.set(key, int32(len(b.keys)))
+func (b *bucket) len() int {
+	switch {
+	case b.many != nil:
+		return len(b.many.keys)
+	case b.one.IsNil():
+		return 0
 	}
-	b.keys = append(b.keys, key)
+	return 1
+}
+
+// key returns the i-th key of b, for i < b.len().
+func (b *bucket) key(i int) lua.Value {
+	if b.many != nil {
+		return b.many.keys[i]
+	}
+	return b.one
+}
+
+func (b *bucket) add(key lua.Value) {
+	switch {
+	case b.many != nil:
+		if b.many.pos != nil {
+			b.many.pos.set(key, int32(len(b.many.keys)))
+		}
+		b.many.keys = append(b.many.keys, key)
+	case b.one.IsNil():
+		b.one = key
+	default:
+		b.many = &bucketKeys{keys: []lua.Value{b.one, key}}
+		b.one = lua.Nil
+	}
 }
 
 // remove drops key from b and reports whether b still holds any key.
 func (b *bucket) remove(key lua.Value) bool {
-	if b.pos == nil && len(b.keys) >= bucketMapMin {
-		b.pos = new(keyMap[int32])
-		for i, k := range b.keys {
-			b.pos.set(k, int32(i))
+	if b.many == nil {
+		if lua.RawEqual(b.one, key) {
+			b.one = lua.Nil
+		}
+		return !b.one.IsNil()
+	}
+	m := b.many
+	if m.pos == nil && len(m.keys) >= bucketMapMin {
+		m.pos = new(keyMap[int32])
+		for i, k := range m.keys {
+			m.pos.set(k, int32(i))
 		}
 	}
 	i := -1
-	if b.pos != nil {
-		if p, ok := b.pos.get(key); ok {
+	if m.pos != nil {
+		if p, ok := m.pos.get(key); ok {
 			i = int(p)
-			b.pos.delete(key)
+			m.pos.delete(key)
 		}
 	} else {
-		for j, k := range b.keys {
+		for j, k := range m.keys {
 			if lua.RawEqual(k, key) {
 				i = j
 				break
@@ -322,18 +430,21 @@ func (b *bucket) remove(key lua.Value) bool {
 		}
 	}
 	if i < 0 {
-		return len(b.keys) > 0
+		return true
 	}
-	last := len(b.keys) - 1
+	last := len(m.keys) - 1
 	if i != last {
-		b.keys[i] = b.keys[last]
-		if b.pos != nil {
-			b.pos.set(b.keys[i], int32(i))
+		m.keys[i] = m.keys[last]
+		if m.pos != nil {
+			m.pos.set(m.keys[i], int32(i))
 		}
 	}
-	b.keys[last] = lua.Nil
-	b.keys = b.keys[:last]
-	return last > 0
+	m.keys[last] = lua.Nil
+	m.keys = m.keys[:last]
+	if last == 1 { // back to one key: the list goes
+		b.one, b.many = m.keys[0], nil
+	}
+	return true
 }
 
 // walk calls fn for each entry in spans, backwards when desc, until fn
@@ -378,7 +489,7 @@ func (ix *Index) hashCount(c *cond) int {
 	n := 0
 	for _, v := range hashValues(c) {
 		b, _ := ix.buckets.get(v)
-		n += len(b.keys)
+		n += b.len()
 	}
 	return n
 }

@@ -77,3 +77,20 @@ test('decodes Go messages', () => {
   assert.throws(() => d.decode(bytes('ff')), /malformed/);
   assert.equal(Tag.JSFunc, 13);
 });
+
+test('object keys decode alike from the name cache', () => {
+  // One decoder across messages, as the bridge keeps it: keys of equal
+  // length and keys sharing a cache slot must not be taken for each other.
+  const dec = new Decoder();
+  const keys = ['id', 'name', 'age', 'email', 'score', 'nome', 'mane', 'ab', 'ba', 'a'.repeat(24), 'a'.repeat(25), 'ünï', 'k'];
+  for (let i = 0; i < 300; i++) keys.push(`f${i}`);
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < keys.length; i += 5) {
+      const obj = {};
+      for (const k of keys.slice(i, i + 7)) obj[k] = `${k}-${round}`;
+      assert.deepEqual(dec.decode(encoder().encode([obj])), obj);
+    }
+  }
+  // A key that is not UTF-8 decodes to U+FFFD each time.
+  for (let i = 0; i < 2; i++) assert.deepEqual(dec.decode(bytes('0a02' + '0701ff02' + '07014601')), { '\ufffd': true, F: false });
+});

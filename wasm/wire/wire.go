@@ -83,46 +83,54 @@ type Encoder struct {
 
 // Encode returns vals as one message (a single value, or an argument
 // list). The slice is valid until the next Encode.
+//
+// The message is built in a local slice, passed down and returned by the
+// append functions, and stored in e once: appending through e.buf stored
+// the slice's pointer into the heap at every value, which costs a write
+// barrier each while the collector marks (and in wasm it marks across
+// many calls from JS).
 func (e *Encoder) Encode(vals ...lua.Value) ([]byte, error) {
-	e.buf = e.buf[:0]
+	buf := e.buf[:0]
 	e.count = 0
 	clear(e.seen)
+	var err error
 	for _, v := range vals {
-		if err := e.value(v, 0); err != nil {
+		if buf, err = e.appendValue(buf, v, 0); err != nil {
+			e.buf = buf[:0]
 			return nil, err
 		}
 	}
-	return e.buf, nil
+	e.buf = buf
+	return buf, nil
 }
 
-func (e *Encoder) value(v lua.Value, depth int) error {
+func (e *Encoder) appendValue(buf []byte, v lua.Value, depth int) ([]byte, error) {
 	switch v.Type() {
 	case lua.TypeNil:
-		e.buf = append(e.buf, TagNil)
+		buf = append(buf, TagNil)
 	case lua.TypeBoolean:
 		if v.Truthy() {
-			e.buf = append(e.buf, TagTrue)
+			buf = append(buf, TagTrue)
 		} else {
-			e.buf = append(e.buf, TagFalse)
+			buf = append(buf, TagFalse)
 		}
 	case lua.TypeNumber:
 		if i, ok := v.AsInt(); ok {
-			e.integer(i)
+			buf = appendInteger(buf, i)
 		} else {
 			f, _ := v.AsFloat()
-			e.buf = append(e.buf, TagFloat)
-			e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(f))
+			buf = append(buf, TagFloat)
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f))
 		}
 	case lua.TypeString:
 		s, _ := v.AsString()
-		e.String(s)
+		buf = appendString(buf, s)
 	case lua.TypeTable:
-		return e.table(v.AsTable(), depth)
+		return e.appendTable(buf, v.AsTable(), depth)
 	default:
 		if id, ok := e.JSFunc(v); ok {
-			e.buf = append(e.buf, TagJSFunc)
-			e.buf = binary.AppendUvarint(e.buf, uint64(id))
-			return nil
+			buf = append(buf, TagJSFunc)
+			return binary.AppendUvarint(buf, uint64(id)), nil
 		}
 		kind := RefFunction
 		switch v.Type() {
@@ -131,47 +139,47 @@ func (e *Encoder) value(v lua.Value, depth int) error {
 		case lua.TypeThread:
 			kind = RefThread
 		}
-		e.buf = append(e.buf, TagLuaRef)
-		e.buf = binary.AppendUvarint(e.buf, uint64(e.Hold(v)))
-		e.buf = append(e.buf, kind)
+		buf = append(buf, TagLuaRef)
+		buf = binary.AppendUvarint(buf, uint64(e.Hold(v)))
+		buf = append(buf, kind)
 	}
-	return nil
+	return buf, nil
 }
 
-func (e *Encoder) integer(i int64) {
+func appendInteger(buf []byte, i int64) []byte {
 	switch {
 	case i == int64(int32(i)):
-		e.buf = append(e.buf, TagInt32)
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(i))
+		buf = append(buf, TagInt32)
+		return binary.LittleEndian.AppendUint32(buf, uint32(i))
 	case i >= -(1<<53) && i <= 1<<53:
-		e.buf = append(e.buf, TagInt53)
-		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(float64(i)))
-	default:
-		e.buf = append(e.buf, TagInt64)
-		e.buf = binary.LittleEndian.AppendUint64(e.buf, uint64(i))
+		buf = append(buf, TagInt53)
+		return binary.LittleEndian.AppendUint64(buf, math.Float64bits(float64(i)))
 	}
+	buf = append(buf, TagInt64)
+	return binary.LittleEndian.AppendUint64(buf, uint64(i))
 }
 
 // String appends a string value; the bridge also uses it for messages that
 // are not Lua values.
-func (e *Encoder) String(s string) {
-	e.buf = append(e.buf, TagString)
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
-	e.buf = append(e.buf, s...)
+func (e *Encoder) String(s string) { e.buf = appendString(e.buf, s) }
+
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, TagString)
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
 }
 
-// table writes t as an Array when its keys are exactly 1..n (n > 0), else
-// as an Object of its string, number and boolean keys; keys of other types
-// have no JS property name and are left out. Access is raw: metamethods
-// (__index, __pairs) are not consulted.
-func (e *Encoder) table(t *lua.Table, depth int) error {
+// appendTable writes t as an Array when its keys are exactly 1..n (n > 0),
+// else as an Object of its string, number and boolean keys; keys of other
+// types have no JS property name and are left out. Access is raw:
+// metamethods (__index, __pairs) are not consulted.
+func (e *Encoder) appendTable(buf []byte, t *lua.Table, depth int) ([]byte, error) {
 	if ref, ok := e.seen[t]; ok {
-		e.buf = append(e.buf, TagRef)
-		e.buf = binary.AppendUvarint(e.buf, uint64(ref))
-		return nil
+		buf = append(buf, TagRef)
+		return binary.AppendUvarint(buf, uint64(ref)), nil
 	}
 	if depth >= MaxDepth {
-		return ErrTooDeep
+		return buf, ErrTooDeep
 	}
 	if e.seen == nil {
 		e.seen = make(map[*lua.Table]int)
@@ -179,65 +187,69 @@ func (e *Encoder) table(t *lua.Table, depth int) error {
 	e.seen[t] = e.count
 	e.count++
 
-	n := t.Len()
-	entries, sequence := 0, n > 0
+	// The keys are exactly 1..n when there are n of them, all integers
+	// from 1 to n (a table's keys are distinct): one pass tells.
+	entries, maxInt := 0, int64(0)
 	for pos, k, _ := t.Iter(0); pos != 0; pos, k, _ = t.Iter(pos) {
 		entries++
-		if i, isInt := k.AsInt(); !isInt || i < 1 || i > n {
-			sequence = false
+		if i, isInt := k.AsInt(); !isInt || i < 1 {
+			maxInt = math.MaxInt64
+		} else {
+			maxInt = max(maxInt, i)
 		}
 	}
-	if sequence && int64(entries) == n {
-		e.buf = append(e.buf, TagArray)
-		e.buf = binary.AppendUvarint(e.buf, uint64(n))
+	var err error
+	if n := int64(entries); n > 0 && maxInt == n {
+		buf = append(buf, TagArray)
+		buf = binary.AppendUvarint(buf, uint64(n))
 		for i := int64(1); i <= n; i++ {
-			if err := e.value(t.GetInt(i), depth+1); err != nil {
-				return err
+			if buf, err = e.appendValue(buf, t.GetInt(i), depth+1); err != nil {
+				return buf, err
 			}
 		}
-		return nil
+		return buf, nil
 	}
 
-	e.buf = append(e.buf, TagObject)
-	countAt := len(e.buf)
-	e.buf = binary.AppendUvarint(e.buf, uint64(entries))
+	buf = append(buf, TagObject)
+	countAt := len(buf)
+	buf = binary.AppendUvarint(buf, uint64(entries))
 	written := 0
 	for pos, k, v := t.Iter(0); pos != 0; pos, k, v = t.Iter(pos) {
 		switch k.Type() {
 		case lua.TypeString, lua.TypeNumber:
-			if err := e.value(k, depth+1); err != nil {
-				return err
+			if buf, err = e.appendValue(buf, k, depth+1); err != nil {
+				return buf, err
 			}
 		case lua.TypeBoolean:
 			if k.Truthy() {
-				e.String("true")
+				buf = appendString(buf, "true")
 			} else {
-				e.String("false")
+				buf = appendString(buf, "false")
 			}
 		default:
 			continue
 		}
-		if err := e.value(v, depth+1); err != nil {
-			return err
+		if buf, err = e.appendValue(buf, v, depth+1); err != nil {
+			return buf, err
 		}
 		written++
 	}
 	if written != entries {
-		e.patchCount(countAt, entries, written)
+		buf = patchCount(buf, countAt, entries, written)
 	}
-	return nil
+	return buf, nil
 }
 
 // patchCount rewrites the varint entry count at pos, written before the
 // entries whose keys had no JS name were dropped.
-func (e *Encoder) patchCount(pos, old, now int) {
+func patchCount(buf []byte, pos, old, now int) []byte {
 	oldLen := uvarintLen(uint64(old))
 	fixed := binary.AppendUvarint(nil, uint64(now))
 	if len(fixed) == oldLen {
-		copy(e.buf[pos:], fixed)
-		return
+		copy(buf[pos:], fixed)
+		return buf
 	}
-	e.buf = append(e.buf[:pos], append(fixed, e.buf[pos+oldLen:]...)...)
+	return append(buf[:pos], append(fixed, buf[pos+oldLen:]...)...)
 }
 
 func uvarintLen(x uint64) int {

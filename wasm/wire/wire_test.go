@@ -56,6 +56,11 @@ func TestEncodeBytes(t *testing.T) {
 		{"empty table", table(), "0a00"},
 		{"object", table(lua.String("k"), lua.True), "0a01" + "07016b" + "02"},
 		{"sequence with a hole is an object", table(lua.Int(1), lua.True, lua.Int(3), lua.True), ""},
+		{"keys from 2 are an object", table(lua.Int(2), lua.True, lua.Int(3), lua.True), ""},
+		{"sequence and a name are an object", table(lua.Int(1), lua.True, lua.Int(2), lua.True, lua.String("n"), lua.True), ""},
+		{"sequence and a negative key are an object", table(lua.Int(1), lua.True, lua.Int(-1), lua.True), ""},
+		{"sequence and a float key are an object", table(lua.Int(1), lua.True, lua.Float(1.5), lua.True), ""},
+		{"sequence set out of order", table(lua.Int(3), lua.Int(3), lua.Int(1), lua.Int(1), lua.Int(2), lua.Int(2)), "0903" + "0301000000" + "0302000000" + "0303000000"},
 		{"boolean key", table(lua.True, lua.Int(1)), "0a01" + "070474727565" + "0301000000"},
 	}
 	for _, tt := range tests {
