@@ -29,10 +29,9 @@ import (
 //
 // Tables whose metatable is set by the host (Table.SetMetatable, as a
 // persistent graph's loader does) are registered by TrackMetatable.
-
-// gcCheckInterval is how many back-jumps, calls and ticks pass between
-// safe points.
-const gcCheckInterval = 1 << 20
+//
+// Safe points also yield to the collector's goroutines: in WebAssembly
+// nothing else preempts Lua for them (gcpace_js.go).
 
 type gcState struct {
 	mu     sync.Mutex
@@ -130,9 +129,11 @@ func (g *gcState) awaitFinalizers() {
 	}
 }
 
-// safePoint runs the finalizers that became due.
+// safePoint runs the finalizers that became due, after letting the
+// collector's own goroutines run (see yieldToCollector).
 func (g *gcState) safePoint(t *Thread) {
 	g.allocated = 0
+	yieldToCollector()
 	if g.inGC {
 		return
 	}
