@@ -29,6 +29,15 @@ const (
 	maxFormatSpec = 22
 )
 
+// isSpecByte marks the bytes that may come between '%' and the
+// conversion: flags, digits and '.'.
+var isSpecByte = func() (set [256]bool) {
+	for _, c := range []byte(flagsFloat + "123456789.") {
+		set[c] = true
+	}
+	return
+}()
+
 // A spec is a parsed conversion specification.
 type spec struct {
 	minus, plus, space, alt, zero bool
@@ -63,7 +72,7 @@ func strFormat(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		}
 		// The specification spans flags, digits and '.', then the conversion.
 		end := i
-		for end < len(f) && strings.IndexByte(flagsFloat+"123456789.", f[end]) >= 0 {
+		for end < len(f) && isSpecByte[f[end]] {
 			end++
 		}
 		if end-i+1 >= maxFormatSpec {
@@ -78,6 +87,13 @@ func strFormat(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 			form = f[i-1 : end+1]
 		}
 		i = end + 1
+		if n, ok := args[arg-1].AsInt(); ok && conv == 'd' && len(form) == 2 {
+			// A plain %d of an integer, the most frequent conversion.
+			if b.room(20) {
+				b.buf = strconv.AppendInt(b.buf, n, 10)
+			}
+			continue
+		}
 		if v := args[arg-1]; !owned && (conv == 's' || conv == 'q') && !v.IsString() && !v.IsNumber() {
 			// tostring may run a __tostring metamethod, after which args
 			// (which may alias the VM stack) is no longer valid.
@@ -245,19 +261,31 @@ func isAlpha(c byte) bool { return ctype[c]&ctAlpha != 0 }
 // and body when zeros is set.
 func pad(b *builder, sp spec, sign, prefix string, body []byte, zeros bool) {
 	n := len(sign) + len(prefix) + len(body)
-	fill := sp.width - n
-	if fill > 0 && !sp.minus && !zeros {
-		b.addRepeated(' ', fill)
+	fill := max(sp.width-n, 0)
+	if !b.room(n + fill) {
+		return
 	}
-	b.add(sign)
-	b.add(prefix)
-	if fill > 0 && !sp.minus && zeros {
-		b.addRepeated('0', fill)
+	buf := b.buf // the appends below stay within the room made
+	if !sp.minus && !zeros {
+		buf = appendRepeated(buf, ' ', fill)
 	}
-	b.addBytes(body)
-	if fill > 0 && sp.minus {
-		b.addRepeated(' ', fill)
+	buf = append(buf, sign...)
+	buf = append(buf, prefix...)
+	if !sp.minus && zeros {
+		buf = appendRepeated(buf, '0', fill)
 	}
+	buf = append(buf, body...)
+	if sp.minus {
+		buf = appendRepeated(buf, ' ', fill)
+	}
+	b.buf = buf
+}
+
+func appendRepeated(buf []byte, c byte, n int) []byte {
+	for range n {
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 // padString writes s in a field of sp.width (strings never pad with zeros).

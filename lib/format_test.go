@@ -206,3 +206,6 @@ func BenchmarkFormatMixed(b *testing.B) {
 	benchmarkCall(b, "format", S("%d: %s = %.3f (%5.1f%%)"), I(12345), S("name"), F(math.Pi), F(99.5))
 }
 func BenchmarkFormatG(b *testing.B) { benchmarkCall(b, "format", S("%g"), F(1.0/3)) }
+func BenchmarkFormatNumbers(b *testing.B) {
+	benchmarkCall(b, "format", S("%d:%05.2f;"), I(12345), F(12345.0/7))
+}

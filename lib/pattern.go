@@ -1,12 +1,19 @@
 package lib
 
-// Lua patterns (manual §6.4.1) are matched by a backtracking matcher with
-// the structure of lstrlib.c's: match walks the pattern, recursing for
-// captures and for each repetition it may have to undo, and loops instead of
-// recursing where the C code uses goto. The recursion depth is bounded (200
-// calls, "pattern too complex") so Go's stack never grows without limit, and
-// the work done is reported with Thread.Tick so that exponential patterns
-// stop at the instruction budget.
+// Lua patterns (manual §6.4.1) are compiled into items (patcompile.go) and
+// matched by a backtracking matcher with the structure of lstrlib.c's:
+// match walks the items, recursing for captures and for each repetition it
+// may have to undo, and loops instead of recursing where the C code uses
+// goto. The recursion depth is bounded (200 calls, "pattern too complex")
+// so Go's stack never grows without limit, and the work done is reported
+// with Thread.Tick so that exponential patterns stop at the instruction
+// budget.
+//
+// The matcher skips work whose outcome it knows, never a call that could
+// raise an error: scanning tries only the positions where the first item
+// can match, a failed leading repetition is not retried from inside its
+// run, and backtracking calls match only where the item that follows can
+// start. The depth, the errors and the results stay the reference's.
 //
 // Errors inside the matcher panic with a patternError, which the library
 // function that started the match recovers and returns; nothing else is
@@ -30,6 +37,25 @@ const (
 	patternSpecials = "^$*+?.([%-"
 )
 
+// isPatternSpecial marks the bytes of patternSpecials.
+var isPatternSpecial = func() (set [256]bool) {
+	for i := range len(patternSpecials) {
+		set[patternSpecials[i]] = true
+	}
+	return
+}()
+
+// plainPattern reports whether p holds no special byte, so that find can
+// search for it as plain text (lstrlib's nospecials).
+func plainPattern(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if isPatternSpecial[p[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // patternError carries an error out of the matcher's recursion.
 type patternError struct{ err error }
 
@@ -44,20 +70,21 @@ func recoverPattern(err *error) {
 	}
 }
 
-// A matcher holds the state of one pattern against one subject. Positions
-// are byte offsets; -1 means "no match".
+// A matcher holds the state of one compiled pattern against one subject.
+// Positions are byte offsets; -1 means "no match".
 type matcher struct {
 	t       *lua.Thread
 	src     string
-	pat     string // without the anchor '^'
-	level   int    // captures opened so far
-	depth   int    // match calls still allowed on the Go stack
-	steps   int64  // work not yet reported with Tick
+	items   []patItem
+	level   int   // captures opened so far
+	depth   int   // match calls still allowed on the Go stack
+	steps   int64 // work not yet reported with Tick
 	capture [maxCaptures]struct{ init, len int }
+	args    []lua.Value // gsub: the captures passed to a function
 }
 
-func (m *matcher) init(t *lua.Thread, src, pat string) {
-	m.t, m.src, m.pat, m.depth = t, src, pat, maxMatchDepth
+func (m *matcher) init(t *lua.Thread, src string, prog *patProgram) {
+	m.t, m.src, m.items, m.depth = t, src, prog.items, maxMatchDepth
 }
 
 func (m *matcher) fail(format string, args ...any) {
@@ -79,275 +106,90 @@ func (m *matcher) flushTicks() {
 	}
 }
 
-// patAt returns the pattern byte at i, or 0 past the end (C's terminator).
-func (m *matcher) patAt(i int) byte {
-	if i < len(m.pat) {
-		return m.pat[i]
-	}
-	return 0
-}
-
-// A skipper finds the positions where a match may start, so that scanning
-// loops do not try the others: when the pattern's first item is a single
-// character class that must match once, only positions holding a byte of
-// that class can start a match. The analysis waits for the first match
-// attempt, which reports any error in that item as the reference would.
-type skipper struct {
-	state skipState
-	lead  byte       // skipLead: the byte
-	set   *[256]bool // skipSet: the class
-}
-
-type skipState uint8
-
-const (
-	skipFirst   skipState = iota // the first attempt is not filtered
-	skipAnalyze                  // analyze before the next attempt
-	skipNone                     // every position may start a match
-	skipLead                     // only positions holding lead
-	skipSet                      // only positions holding a byte in set
-)
-
-// minSetScan is the subject length below which building a class table
-// costs more than it saves.
-const minSetScan = 128
-
-// next returns the first position from pos where a match may start, or
-// len(src)+1 when there is none.
-func (k *skipper) next(m *matcher, pos int) int {
-	switch k.state {
-	case skipFirst:
-		k.state = skipAnalyze
+// nextStart returns the first position from pos where a match of prog may
+// start in src, or len(src)+1 when there is none.
+func (prog *patProgram) nextStart(src string, pos int) int {
+	if pos > len(src) {
 		return pos
-	case skipAnalyze:
-		k.analyze(m, pos)
-		return k.next(m, pos)
-	case skipLead:
-		if pos < len(m.src) {
-			if i := strings.IndexByte(m.src[pos:], k.lead); i >= 0 {
+	}
+	switch {
+	case prog.startsWithByte:
+		if i := strings.IndexByte(src[pos:], prog.startByte); i >= 0 {
+			return pos + i
+		}
+		return len(src) + 1
+	case prog.startSet != nil:
+		set := prog.startSet
+		rest := src[pos:]
+		for i := 0; i < len(rest); i++ {
+			if set[rest[i]] {
 				return pos + i
 			}
 		}
-		return len(m.src) + 1
-	case skipSet:
-		for ; pos < len(m.src); pos++ {
-			if k.set[m.src[pos]] {
-				return pos
-			}
+		if prog.startAtEnd {
+			return len(src)
 		}
-		return len(m.src) + 1
+		return len(src) + 1
 	}
 	return pos
 }
 
-func (k *skipper) analyze(m *matcher, pos int) {
-	k.state = skipNone
-	pat := m.pat
-	if pat == "" {
-		return
-	}
-	switch pat[0] {
-	case '(', ')', '.':
-		return
-	case '$':
-		if len(pat) == 1 {
-			return
-		}
-	case '%':
-		if c := m.patAt(1); c == 'b' || c == 'f' || isDigit(c) {
-			return
+// skipFailed returns the position after start where the next attempt
+// should begin, given that the attempt at start failed. When the pattern
+// begins with a repetition of a class (%a+, [%w_]*, .-), the attempt at
+// start tried the rest of the pattern after every length of the run of
+// class bytes from start, and an attempt from inside the run would try a
+// subset of those ends: without back-references, what the rest matches
+// does not depend on where the match started, so these attempts fail too.
+func (prog *patProgram) skipFailed(m *matcher, start int) int {
+	if prog.startRun != nil {
+		if n := m.span(start, prog.startRun); n > 0 {
+			return start + n
 		}
 	}
-	ep := m.classEnd(0) // cannot fail: the first attempt went through it
-	if suffix := m.patAt(ep); suffix == '*' || suffix == '?' || suffix == '-' {
-		return
-	}
-	switch pat[0] {
-	case '%', '[':
-		if len(m.src)-pos < minSetScan {
-			return
-		}
-		k.set = new([256]bool)
-		for c := range 256 {
-			k.set[c] = m.singleClass(byte(c), 0, ep)
-		}
-		k.state = skipSet
-	default:
-		k.lead = pat[0]
-		k.state = skipLead
-	}
+	return start + 1
 }
 
-// classEnd returns the index just after the single-character class at p.
-func (m *matcher) classEnd(p int) int {
-	pat := m.pat
-	c := pat[p]
-	p++
-	switch c {
-	case '%':
-		if p >= len(pat) {
-			m.fail("malformed pattern (ends with '%%')")
-		}
-		return p + 1
-	case '[':
-		if p < len(pat) && pat[p] == '^' {
-			p++
-		}
-		for { // look for the closing ']'; the first character is never it
-			if p >= len(pat) {
-				m.fail("malformed pattern (missing ']')")
-			}
-			c := pat[p]
-			p++
-			if c == '%' && p < len(pat) {
-				p++ // skip escapes such as '%]'
-			}
-			if p < len(pat) && pat[p] == ']' {
-				return p + 1
-			}
-		}
-	}
-	return p
-}
-
-// Character class bits, for the C locale.
-const (
-	ctAlpha = 1 << iota
-	ctCntrl
-	ctDigit
-	ctGraph
-	ctLower
-	ctPunct
-	ctSpace
-	ctUpper
-	ctXdigit
-	ctZero
-)
-
-// ctype holds the class bits of every byte; classMask maps a class letter
-// (%a, %A, ...) to its bits, with negated set for upper-case letters.
-var (
-	ctype     [256]uint16
-	classMask [256]struct {
-		bits    uint16
-		negated bool
-	}
-)
-
-func init() {
-	for c := range 256 {
-		var bits uint16
-		switch {
-		case c >= 'a' && c <= 'z':
-			bits |= ctAlpha | ctLower
-		case c >= 'A' && c <= 'Z':
-			bits |= ctAlpha | ctUpper
-		case c >= '0' && c <= '9':
-			bits |= ctDigit
-		}
-		if c < 32 || c == 127 {
-			bits |= ctCntrl
-		}
-		if c > 32 && c < 127 {
-			bits |= ctGraph
-			if bits&(ctAlpha|ctDigit) == 0 {
-				bits |= ctPunct
-			}
-		}
-		if c == ' ' || (c >= '\t' && c <= '\r') {
-			bits |= ctSpace
-		}
-		if (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') {
-			bits |= ctXdigit
-		}
-		if c == 0 {
-			bits |= ctZero
-		}
-		ctype[c] = bits
-	}
-	for _, cl := range []struct {
-		letter byte
-		bits   uint16
-	}{
-		{'a', ctAlpha}, {'c', ctCntrl}, {'d', ctDigit}, {'g', ctGraph}, {'l', ctLower},
-		{'p', ctPunct}, {'s', ctSpace}, {'u', ctUpper}, {'w', ctAlpha | ctDigit},
-		{'x', ctXdigit}, {'z', ctZero}, // %z is deprecated but still accepted
-	} {
-		classMask[cl.letter].bits = cl.bits
-		classMask[cl.letter-'a'+'A'].bits = cl.bits
-		classMask[cl.letter-'a'+'A'].negated = true
-	}
-}
-
-// matchClass reports whether c belongs to the class %cl; a non-letter cl
-// stands for itself.
-func matchClass(c, cl byte) bool {
-	k := classMask[cl]
-	if k.bits == 0 {
-		return cl == c
-	}
-	return (ctype[c]&k.bits != 0) != k.negated
-}
-
-// matchBracketClass reports whether c is in the set [...] that starts at p
-// and whose closing ']' is at ec.
-func (m *matcher) matchBracketClass(c byte, p, ec int) bool {
-	pat := m.pat
-	in := true
-	if pat[p+1] == '^' {
-		in = false
-		p++
-	}
-	for p++; p < ec; p++ {
-		switch {
-		case pat[p] == '%':
-			p++
-			if matchClass(c, pat[p]) {
-				return in
-			}
-		case pat[p+1] == '-' && p+2 < ec:
-			p += 2
-			if pat[p-2] <= c && c <= pat[p] {
-				return in
-			}
-		case pat[p] == c:
-			return in
-		}
-	}
-	return !in
-}
-
-// singleMatch reports whether the byte at s matches the class at p..ep.
-func (m *matcher) singleMatch(s, p, ep int) bool {
-	if s >= len(m.src) {
-		return false
-	}
-	return m.singleClass(m.src[s], p, ep)
-}
-
-// singleClass reports whether c belongs to the class at p..ep.
-func (m *matcher) singleClass(c byte, p, ep int) bool {
-	switch m.pat[p] {
-	case '.':
+// mayStart reports whether matching from item i may succeed at s; false
+// only when calling match(s, i) would fail without raising an error: the
+// item leading the rest cannot match at s, and the capture brackets before
+// it (a call each) neither fail nor run out of depth.
+func (m *matcher) mayStart(s, i int) bool {
+	j := m.items[i].lead
+	if j < 0 || j == len(m.items) || m.depth <= j-i {
 		return true
-	case '%':
-		return matchClass(c, m.pat[p+1])
-	case '[':
-		return m.matchBracketClass(c, p, ep-1)
 	}
-	return m.pat[p] == c
+	it := &m.items[j]
+	switch it.op {
+	case opLiteral:
+		return s < len(m.src) && m.src[s] == it.lit[0]
+	case opSingle:
+		if it.rep == 0 || it.rep == '+' {
+			return s < len(m.src) && it.set[m.src[s]]
+		}
+	}
+	return true
 }
 
-// matchBalance matches %bxy at s; p points at x.
-func (m *matcher) matchBalance(s, p int) int {
-	if p+1 >= len(m.pat) {
-		m.fail("malformed pattern (missing arguments to '%%b')")
+// leadLiteral returns the bytes that matching from item i must start with
+// when mayStart can tell, or "".
+func (m *matcher) leadLiteral(i int) string {
+	if i == len(m.items) {
+		return ""
 	}
+	j := m.items[i].lead
+	if j < 0 || j == len(m.items) || m.depth <= j-i || m.items[j].op != opLiteral {
+		return ""
+	}
+	return m.items[j].lit
+}
+
+// matchBalance matches %bxy at s.
+func (m *matcher) matchBalance(s int, open, close byte) int {
 	src := m.src
-	if s >= len(src) || src[s] != m.pat[p] {
+	if s >= len(src) || src[s] != open {
 		return -1
 	}
-	open, close := m.pat[p], m.pat[p+1]
 	depth := 1
 	for i := s + 1; i < len(src); i++ {
 		switch src[i] {
@@ -364,53 +206,100 @@ func (m *matcher) matchBalance(s, p int) int {
 	return -1
 }
 
-// maxExpand matches as many repetitions of the class at p..ep as possible,
-// then gives them back one at a time until the rest of the pattern matches.
-func (m *matcher) maxExpand(s, p, ep int) int {
-	i := 0
-	for m.singleMatch(s+i, p, ep) {
-		i++
+// span returns how many bytes from s belong to the class of item it.
+func (m *matcher) span(s int, it *patItem) int {
+	rest := m.src[s:]
+	if it.any {
+		return len(rest)
 	}
-	m.steps += int64(i)
-	for ; i >= 0; i-- {
-		if res := m.match(s+i, ep+1); res != -1 {
+	set := it.set
+	_ = set[0] // one nil check, out of the loop
+	for i := 0; i < len(rest); i++ {
+		if !set[rest[i]] {
+			return i
+		}
+	}
+	return len(rest)
+}
+
+// maxExpand matches as many repetitions of item i as possible from s, then
+// gives them back one at a time until the rest of the pattern matches.
+// While the depth allows a call, ends where the rest cannot start are
+// skipped without one, and at the end of the pattern the longest wins.
+func (m *matcher) maxExpand(s, i int) int {
+	n := m.span(s, &m.items[i])
+	m.steps += int64(n)
+	next := i + 1
+	prune := m.depth > 0
+	if prune && next == len(m.items) {
+		return s + n
+	}
+	for ; n >= 0; n-- {
+		if prune && !m.mayStart(s+n, next) {
+			continue
+		}
+		if res := m.match(s+n, next); res != -1 {
 			return res
 		}
 	}
 	return -1
 }
 
-// minExpand tries the rest of the pattern after as few repetitions as possible.
-func (m *matcher) minExpand(s, p, ep int) int {
-	for {
-		if res := m.match(s, ep+1); res != -1 {
-			return res
+// minExpand tries the rest of the pattern after as few repetitions of
+// item i as possible.
+func (m *matcher) minExpand(s, i int) int {
+	it := &m.items[i]
+	next := i + 1
+	prune := m.depth > 0 && next < len(m.items)
+	if lit := m.leadLiteral(next); prune && it.any && lit != "" {
+		// ".-" followed by literal bytes (captures between): only where
+		// they occur.
+		for {
+			j := strings.Index(m.src[s:], lit)
+			if j < 0 {
+				m.steps += int64(len(m.src) - s)
+				return -1
+			}
+			m.steps += int64(j)
+			s += j
+			if res := m.match(s, next); res != -1 {
+				return res
+			}
+			s++
 		}
-		if !m.singleMatch(s, p, ep) {
+	}
+	for {
+		if !prune || m.mayStart(s, next) {
+			if res := m.match(s, next); res != -1 {
+				return res
+			}
+		}
+		if s >= len(m.src) || !it.set[m.src[s]] {
 			return -1
 		}
 		s++
+		m.steps++
 	}
 }
 
-func (m *matcher) startCapture(s, p, what int) int {
+func (m *matcher) startCapture(s, i, what int) int {
 	if m.level >= maxCaptures {
 		m.fail("too many captures")
 	}
 	m.capture[m.level].init = s
 	m.capture[m.level].len = what
 	m.level++
-	res := m.match(s, p)
+	res := m.match(s, i)
 	if res == -1 {
 		m.level-- // undo the capture
 	}
 	return res
 }
 
-func (m *matcher) endCapture(s, p int) int {
+func (m *matcher) endCapture(s, i int) int {
 	l := m.captureToClose()
 	m.capture[l].len = s - m.capture[l].init
-	res := m.match(s, p)
+	res := m.match(s, i)
 	if res == -1 {
 		m.capture[l].len = capUnfinished // undo the close
 	}
@@ -427,24 +316,24 @@ func (m *matcher) captureToClose() int {
 	return 0
 }
 
-// matchCapture matches a back-reference %1-%9 to capture digit l.
-func (m *matcher) matchCapture(s int, l byte) int {
-	i := int(l) - '1'
+// matchCapture matches a back-reference to capture i.
+func (m *matcher) matchCapture(s, i int) int {
 	if i < 0 || i >= m.level || m.capture[i].len == capUnfinished {
 		m.fail("invalid capture index %%%d", i+1)
 	}
-	c := m.capture[i]
+	init, n := m.capture[i].init, m.capture[i].len
 	// A position capture has a negative length and never matches.
-	if c.len >= 0 && len(m.src)-s >= c.len && m.src[s:s+c.len] == m.src[c.init:c.init+c.len] {
-		m.steps += int64(c.len)
-		return s + c.len
+	if n >= 0 && len(m.src)-s >= n && m.src[s:s+n] == m.src[init:init+n] {
+		m.steps += int64(n)
+		return s + n
 	}
 	return -1
 }
 
-// match matches the pattern from p against the subject from s and returns
-// the end of the match, or -1.
-func (m *matcher) match(s, p int) int {
+// match matches the items from i against the subject from s and returns
+// the end of the match, or -1. It recurses where lstrlib's match does, so
+// that "pattern too complex" comes at the same depth.
+func (m *matcher) match(s, i int) int {
 	if m.depth == 0 {
 		m.fail("pattern too complex")
 	}
@@ -452,92 +341,87 @@ func (m *matcher) match(s, p int) int {
 	if m.steps++; m.steps >= tickEvery {
 		m.flushTicks()
 	}
-	pat := m.pat
+	items, src := m.items, m.src
 loop:
-	for p != len(pat) {
-		switch pat[p] {
-		case '(':
-			if m.patAt(p+1) == ')' {
-				s = m.startCapture(s, p+2, capPosition)
-			} else {
-				s = m.startCapture(s, p+1, capUnfinished)
-			}
-			break loop
-		case ')':
-			s = m.endCapture(s, p+1)
-			break loop
-		case '$':
-			if p+1 == len(pat) {
-				if s != len(m.src) {
-					s = -1
-				}
+	for i < len(items) {
+		it := &items[i]
+		switch it.op {
+		case opLiteral:
+			lit := it.lit
+			if len(src)-s < len(lit) || src[s] != lit[0] || (len(lit) > 1 && src[s+1:s+len(lit)] != lit[1:]) {
+				s = -1
 				break loop
 			}
-		case '%':
-			switch m.patAt(p + 1) {
-			case 'b':
-				if s = m.matchBalance(s, p+2); s == -1 {
-					break loop
-				}
-				p += 4
-				continue
-			case 'f':
-				p += 2
-				if m.patAt(p) != '[' {
-					m.fail("missing '[' after '%%f' in pattern")
-				}
-				ep := m.classEnd(p)
-				var prev, cur byte
-				if s > 0 {
-					prev = m.src[s-1]
-				}
-				if s < len(m.src) {
-					cur = m.src[s]
-				}
-				if !m.matchBracketClass(prev, p, ep-1) && m.matchBracketClass(cur, p, ep-1) {
-					p = ep
+			s += len(lit)
+			i++
+		case opSingle:
+			if s >= len(src) || !it.set[src[s]] {
+				if it.rep == '*' || it.rep == '?' || it.rep == '-' {
+					i++ // the empty repetition
 					continue
 				}
 				s = -1
 				break loop
-			case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-				if s = m.matchCapture(s, pat[p+1]); s == -1 {
+			}
+			switch it.rep {
+			case 0:
+				s++
+				i++
+			case '?':
+				if res := m.match(s+1, i+1); res != -1 {
+					s = res
 					break loop
 				}
-				p += 2
-				continue
-			}
-		}
-		// A single-character class with an optional repetition suffix.
-		ep := m.classEnd(p)
-		suffix := m.patAt(ep)
-		if !m.singleMatch(s, p, ep) {
-			if suffix == '*' || suffix == '?' || suffix == '-' {
-				p = ep + 1 // the empty repetition
-				continue
-			}
-			s = -1
-			break loop
-		}
-		switch suffix {
-		case '?':
-			if res := m.match(s+1, ep+1); res != -1 {
-				s = res
+				i++
+			case '+':
+				s = m.maxExpand(s+1, i)
+				break loop
+			case '*':
+				s = m.maxExpand(s, i)
+				break loop
+			case '-':
+				s = m.minExpand(s, i)
 				break loop
 			}
-			p = ep + 1
-		case '+':
-			s = m.maxExpand(s+1, p, ep)
+		case opOpen:
+			s = m.startCapture(s, i+1, capUnfinished)
 			break loop
-		case '*':
-			s = m.maxExpand(s, p, ep)
+		case opPosition:
+			s = m.startCapture(s, i+1, capPosition)
 			break loop
-		case '-':
-			s = m.minExpand(s, p, ep)
+		case opClose:
+			s = m.endCapture(s, i+1)
 			break loop
-		default:
-			s++
-			p = ep
+		case opEndAnchor:
+			if s != len(src) {
+				s = -1
+			}
+			break loop
+		case opBalance:
+			if s = m.matchBalance(s, it.open, it.close); s == -1 {
+				break loop
+			}
+			i++
+		case opFrontier:
+			var prev, cur byte // C's terminator at either end
+			if s > 0 {
+				prev = src[s-1]
+			}
+			if s < len(src) {
+				cur = src[s]
+			}
+			if it.set[prev] || !it.set[cur] {
+				s = -1
+				break loop
+			}
+			i++
+		case opBackref:
+			if s = m.matchCapture(s, it.index); s == -1 {
+				break loop
+			}
+			i++
+		case opMalformed:
+			m.fail("%s", it.lit)
 		}
 	}
 	m.depth++
@@ -618,7 +502,7 @@ func findOrMatch(t *lua.Thread, args []lua.Value, find bool) (ret []lua.Value, e
 	if init > int64(len(s)) {
 		return t.Ret(lua.Nil)
 	}
-	if find && (lua.Arg(args, 4).Truthy() || !strings.ContainsAny(p, patternSpecials)) {
+	if find && (lua.Arg(args, 4).Truthy() || plainPattern(p)) {
 		if j := memFind(s[init:], p); j >= 0 {
 			start := init + int64(j)
 			return t.Ret(lua.Int(start+1), lua.Int(start+int64(len(p))))
@@ -629,25 +513,26 @@ func findOrMatch(t *lua.Thread, args []lua.Value, find bool) (ret []lua.Value, e
 	if anchor {
 		p = p[1:]
 	}
+	prog, err := compilePattern(t, p)
+	if err != nil {
+		return nil, err
+	}
 	var m matcher
-	m.init(t, s, p)
+	m.init(t, s, prog)
 	defer recoverPattern(&err)
-	var skip skipper
-	for start := int(init); ; start++ {
-		if start = skip.next(&m, start); start > len(s) {
-			break
-		}
+	// The first position is always tried (see patProgram.nextStart).
+	for start := int(init); start <= len(s); start = prog.nextStart(s, prog.skipFailed(&m, start)) {
 		m.reset()
 		if e := m.match(start, 0); e != -1 {
 			m.flushTicks()
-			var buf [maxCaptures + 2]lua.Value
+			var buf [4]lua.Value // most matches have few captures
 			if find {
 				vals := append(buf[:0], lua.Int(int64(start)+1), lua.Int(int64(e)))
 				return t.Ret(m.appendCaptures(vals, -1, 0)...)
 			}
 			return t.Ret(m.appendCaptures(buf[:0], start, e)...)
 		}
-		if start >= len(s) || anchor {
+		if anchor {
 			break
 		}
 	}
@@ -678,10 +563,10 @@ func memFind(s, p string) int {
 
 // A gmatchState is the state of one string.gmatch iterator.
 type gmatchState struct {
-	src, pat  string
+	src       string
+	prog      *patProgram
 	pos       int // where the next search starts
 	lastMatch int // end of the last match, -1 before the first
-	skip      skipper
 }
 
 func strGmatch(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -692,26 +577,38 @@ func strGmatch(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if init > int64(len(s)) {
 		init = int64(len(s)) + 1
 	}
-	g := &gmatchState{src: s, pat: p, pos: int(init), lastMatch: -1}
+	prog, err := compilePattern(t, p)
+	if err != nil {
+		return nil, err
+	}
+	g := &gmatchState{src: s, prog: prog, pos: int(init), lastMatch: -1}
 	return t.Ret(lua.NewGoFunction("gmatch_aux", g.next).Value())
 }
 
 // next finds the next match; the pattern is not anchored by a '^' here.
 func (g *gmatchState) next(t *lua.Thread, _ []lua.Value) (ret []lua.Value, err error) {
 	var m matcher
-	m.init(t, g.src, g.pat)
+	m.init(t, g.src, g.prog)
 	defer recoverPattern(&err)
-	for src := g.pos; ; src++ {
-		if src = g.skip.next(&m, src); src > len(g.src) {
-			break
-		}
+	src := g.pos
+	if g.lastMatch != -1 { // only the first position ever tried is not filtered
+		src = g.prog.nextStart(g.src, src)
+	}
+	for src <= len(g.src) {
 		m.reset()
-		if e := m.match(src, 0); e != -1 && e != g.lastMatch {
+		e := m.match(src, 0)
+		if e != -1 && e != g.lastMatch {
 			g.pos, g.lastMatch = e, e
 			m.flushTicks()
-			var buf [maxCaptures]lua.Value
+			var buf [4]lua.Value // most matches have few captures
 			return t.Ret(m.appendCaptures(buf[:0], src, e)...)
 		}
+		if e == -1 {
+			src = g.prog.skipFailed(&m, src)
+		} else {
+			src++ // an empty match where the last one ended
+		}
+		src = g.prog.nextStart(g.src, src)
 	}
 	g.pos = len(g.src) + 1 // later calls find nothing either
 	m.flushTicks()
@@ -745,20 +642,20 @@ func strGsub(t *lua.Thread, args []lua.Value) (ret []lua.Value, err error) {
 	if anchor {
 		p = p[1:]
 	}
+	prog, err := compilePattern(t, p)
+	if err != nil {
+		return nil, err
+	}
 	var m matcher
-	m.init(t, src, p)
+	m.init(t, src, prog)
 	defer recoverPattern(&err)
-	var skip skipper
 	b := builder{t: t}
 	copied := 0 // src[copied:pos] is kept unchanged, not yet written to b
 	pos := 0
 	lastMatch := -1
 	n := int64(0)
 	changed := false
-	for n < maxN {
-		if pos = skip.next(&m, pos); pos > len(src) {
-			break
-		}
+	for n < maxN && pos <= len(src) {
 		m.reset()
 		if e := m.match(pos, 0); e != -1 && e != lastMatch {
 			n++
@@ -770,7 +667,11 @@ func strGsub(t *lua.Thread, args []lua.Value) (ret []lua.Value, err error) {
 			changed = changed || c
 			pos, lastMatch, copied = e, e, e
 		} else if pos < len(src) {
-			pos++
+			if e == -1 {
+				pos = prog.skipFailed(&m, pos)
+			} else {
+				pos++ // an empty match where the last one ended
+			}
 		} else {
 			break
 		}
@@ -780,6 +681,7 @@ func strGsub(t *lua.Thread, args []lua.Value) (ret []lua.Value, err error) {
 		if anchor {
 			break
 		}
+		pos = prog.nextStart(src, pos) // the first position was not filtered
 	}
 	m.flushTicks()
 	if !changed {
@@ -802,8 +704,8 @@ func (m *matcher) addReplacement(b *builder, s, e int, repl lua.Value, replText 
 	var v lua.Value
 	switch repl.Type() {
 	case lua.TypeFunction:
-		var buf [maxCaptures]lua.Value
-		res, err := m.t.Call(repl, m.appendCaptures(buf[:0], s, e)...)
+		m.args = m.appendCaptures(m.args[:0], s, e)
+		res, err := m.t.Call(repl, m.args...)
 		if err != nil {
 			return false, err
 		}
@@ -811,6 +713,16 @@ func (m *matcher) addReplacement(b *builder, s, e int, repl lua.Value, replText 
 			v = res[0]
 		}
 	case lua.TypeTable:
+		if tbl := repl.AsTable(); tbl.Metatable() == nil {
+			// No metamethod can see the key: look its text up as it is.
+			text, pos, isPos := m.getCapture(0, s, e)
+			if isPos {
+				v = tbl.GetInt(pos)
+			} else {
+				v = tbl.GetStr(text)
+			}
+			break
+		}
 		var err error
 		if v, err = m.t.Index(repl, m.captureValue(0, s, e)); err != nil {
 			return false, err
@@ -822,6 +734,12 @@ func (m *matcher) addReplacement(b *builder, s, e int, repl lua.Value, replText 
 	if !v.Truthy() {
 		b.add(m.src[s:e])
 		return false, nil
+	}
+	if n, ok := v.AsInt(); ok { // written without making its string
+		if b.room(20) {
+			b.buf = strconv.AppendInt(b.buf, n, 10)
+		}
+		return true, nil
 	}
 	text, ok := v.ToStringCoerce()
 	if !ok {

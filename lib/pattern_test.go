@@ -2,6 +2,7 @@ package lib_test
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,6 +304,18 @@ func TestPatternsAgainstReference(t *testing.T) {
 			c("gsub", s, p, table(S("a"), S("A"), S(""), S("E"))),
 		)
 	}
+	// Longer subjects, where scanning skips positions: start filters and
+	// failed runs of a leading repetition.
+	for range 1000 {
+		s := S(randomSubject(r, 80))
+		p := S(randomPattern(r, 4))
+		calls = append(calls,
+			c("find", s, p),
+			c("match", s, p, I(int64(r.IntN(20)))),
+			c("gmatchall", s, p),
+			c("gsub", s, p, S("<%0>")),
+		)
+	}
 	compareWithReference(t, calls)
 }
 
@@ -364,4 +377,83 @@ func BenchmarkMatchCaptures(b *testing.B) {
 func BenchmarkGsubWords(b *testing.B) { benchmarkCall(b, "gsub", benchText, S("%w+"), S("<%0>")) }
 func BenchmarkGsubLiteral(b *testing.B) {
 	benchmarkCall(b, "gsub", benchText, S("fox"), S("cat"))
+}
+
+// benchLines are lines like those of ../shared/bench/pattern_match.lua.
+var benchLines = func() string {
+	var b strings.Builder
+	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"}
+	for i := 1; i <= 200; i++ {
+		w1, w2 := words[i%10], words[(i*7)%10]
+		b.WriteString(w1 + "=" + strconv.Itoa(i*3) + "; " + w2 + "=" + strconv.Itoa(i) + "." + strconv.Itoa(i%10) +
+			" (id:" + strconv.Itoa(1000+i) + ") [tag" + strconv.Itoa(i%5) + "] " + w1 + "@example.com\n")
+	}
+	return b.String()
+}()
+
+// benchmarkIterate calls fn with args, then the iterator it returns until
+// it ends.
+func benchmarkIterate(b *testing.B, fn string, args ...lua.Value) {
+	th, strlib := newThread()
+	f := strlib.GetStr(fn).AsGoFunction()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := f.Fn(th, args)
+		if err != nil {
+			b.Fatal(err)
+		}
+		iter := res[0].AsGoFunction()
+		for {
+			vals, err := iter.Fn(th, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(vals) == 0 || vals[0].IsNil() {
+				break
+			}
+		}
+	}
+}
+
+func BenchmarkFindAnchored(b *testing.B) {
+	benchmarkCall(b, "find", S("gamma=27; theta=9.9 (id:1009) [tag4] gamma@example.com"), S("^%a+=%d+"))
+}
+func BenchmarkFindFrontier(b *testing.B) {
+	benchmarkCall(b, "find", S("gamma=27; theta=9.9 (id:1009) [tag4] gamma@example.com"), S("%f[%d]%d+%.%d"))
+}
+func BenchmarkMatchLazy(b *testing.B) {
+	benchmarkCall(b, "match", S("gamma=27; theta=9.9 (id:1009) [tag4] gamma@example.com"), S("%[(.-)%]"))
+}
+func BenchmarkGmatchPairs(b *testing.B) {
+	benchmarkIterate(b, "gmatch", S(benchLines), S("(%a+)=(%d+)"))
+}
+func BenchmarkGmatchEmails(b *testing.B) {
+	benchmarkIterate(b, "gmatch", S(benchLines), S("([%w%.]+)@[%w%.]+%.com"))
+}
+func BenchmarkGsubTable(b *testing.B) {
+	benchmarkCall(b, "gsub", S(benchLines), S("%a+"), table(S("alpha"), S("A"), S("beta"), S("B")))
+}
+func BenchmarkGsubBalance(b *testing.B) { benchmarkCall(b, "gsub", S(benchLines), S("%b[]"), S("")) }
+
+// TestPatternMemoryLimit checks that compiling a pattern charges the
+// memory budget: each class of a long pattern costs a 256-entry table.
+func TestPatternMemoryLimit(t *testing.T) {
+	th, strlib := newThread()
+	s := th.State()
+	s.SetMemoryLimit(8 << 20)
+	pattern := S(strings.Repeat("[ab]", 200000)) // 800 KB of text, 50 MB of tables
+	for _, fn := range []string{"find", "match", "gmatch", "gsub"} {
+		args := []lua.Value{S("abc"), pattern}
+		if fn == "gsub" {
+			args = append(args, S(""))
+		}
+		_, err := s.Call(strlib.GetStr(fn), args...)
+		if err == nil || !strings.Contains(err.Error(), "not enough memory") {
+			t.Errorf("%s: got %v, want a memory error", fn, err)
+		}
+	}
+	s.SetMemoryLimit(0)
+	if res, err := s.Call(strlib.GetStr("find"), S("abc"), S(strings.Repeat("[ab]", 2000))); err != nil || !res[0].IsNil() {
+		t.Errorf("find without a limit: %v, %v", res, err)
+	}
 }

@@ -137,7 +137,7 @@ func strReverse(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	for i := range len(s) {
 		b[len(s)-1-i] = s[i]
 	}
-	return t.Ret(lua.String(string(b)))
+	return t.Ret(lua.String(ownedString(b)))
 }
 
 func strLower(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -165,13 +165,14 @@ func mapBytes(t *lua.Thread, args []lua.Value, lo, hi byte) ([]lua.Value, error)
 	if err := t.Charge(int64(len(s))); err != nil {
 		return nil, err
 	}
-	b := []byte(s)
+	b := make([]byte, len(s))
+	copy(b, s)
 	for ; i < len(b); i++ {
 		if c := b[i]; c >= lo && c <= hi {
 			b[i] = c ^ 0x20
 		}
 	}
-	return t.Ret(lua.String(string(b)))
+	return t.Ret(lua.String(ownedString(b)))
 }
 
 func strRep(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -260,7 +261,7 @@ func strChar(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		}
 		b[i] = byte(c)
 	}
-	return t.Ret(lua.String(string(b)))
+	return t.Ret(lua.String(ownedString(b)))
 }
 
 func strDump(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -332,7 +333,11 @@ func (b *builder) addRepeated(c byte, n int) {
 
 // String returns the result without copying it (the buffer is always one
 // that room allocated); the builder must not be written to afterwards.
-func (b *builder) String() string { return unsafe.String(unsafe.SliceData(b.buf), len(b.buf)) }
+func (b *builder) String() string { return ownedString(b.buf) }
+
+// ownedString returns the bytes of b as a string without copying them; b
+// must be a buffer that nothing writes to afterwards.
+func ownedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // ---- arithmetic metamethods of strings ----
 

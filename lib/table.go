@@ -299,6 +299,11 @@ func tableConcat(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	// Gather the pieces first so that the result's size is known (and
 	// charged) before it is built.
 	var parts []string
+	if i <= last {
+		// Sized for the usual sequence, within a bound that __len cannot
+		// push up.
+		parts = make([]string, 0, min(uint64(last-i)+1, 1<<16))
+	}
 	total := int64(0)
 	for ; i <= last; i++ {
 		v, err := q.get(i)

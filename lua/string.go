@@ -3,7 +3,6 @@ package lua
 import (
 	"math"
 	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/luawasm/luawasm/syntax"
@@ -62,50 +61,15 @@ func FormatFloat(f float64) string {
 		}
 		return "nan"
 	}
-	s := formatG(f, 14)
-	if strings.IndexAny(s, ".eninf") < 0 {
-		s += ".0"
-	}
-	return s
-}
-
-// formatG formats f like C's printf("%.<prec>g").
-func formatG(f float64, prec int) string {
-	if prec == 0 {
-		prec = 1
-	}
-	if f == 0 {
-		if math.Signbit(f) {
-			return "-0"
+	// Go's %g with a precision chooses between the %e and %f forms and
+	// drops trailing zeros as C's "%.14g" does.
+	s := strconv.FormatFloat(f, 'g', 14, 64)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '.' || c == 'e' {
+			return s
 		}
-		return "0"
 	}
-	exp := 0
-	// Determine the decimal exponent after rounding to prec digits.
-	es := strconv.FormatFloat(f, 'e', prec-1, 64)
-	if i := strings.LastIndexByte(es, 'e'); i >= 0 {
-		exp, _ = strconv.Atoi(es[i+1:])
-	}
-	if exp < -4 || exp >= prec {
-		// %e style with trailing zeros removed, exponent at least 2 digits.
-		mant, e, _ := strings.Cut(es, "e")
-		if strings.IndexByte(mant, '.') >= 0 {
-			mant = strings.TrimRight(mant, "0")
-			mant = strings.TrimSuffix(mant, ".")
-		}
-		sign := e[0]
-		digits := e[1:]
-		if len(digits) < 2 {
-			digits = "0" + digits
-		}
-		return mant + "e" + string(sign) + digits
-	}
-	s := strconv.FormatFloat(f, 'f', prec-1-exp, 64)
-	if strings.IndexByte(s, '.') >= 0 {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, ".")
-	}
-	return s
+	return s + ".0"
 }
 
 // StringToNumber converts a string to a number following the Lua lexer's
