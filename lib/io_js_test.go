@@ -3,6 +3,7 @@
 package lib
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/luawasm/luawasm/lua"
@@ -32,10 +33,10 @@ func TestNoFileSystem(t *testing.T) {
 			t.Errorf("%s.%s: got %q, want %q", tc.module, tc.fn, got, tc.want)
 		}
 	}
-	// os.exit reports the exit to the host (how the VM carries the error
-	// up to it is the VM's part).
+	// os.exit reports the exit to the host as a fatal error (one no pcall
+	// catches) that wraps an *ExitError.
 	res, err := osExit(s.MainThread(), []lua.Value{lua.Int(3)})
-	if ee, ok := err.(*ExitError); !ok || ee.Code != 3 {
+	if ee, ok := errors.AsType[*ExitError](err); !ok || ee.Code != 3 {
 		t.Errorf("os.exit(3): got %v, %v; want *ExitError with code 3", show(res), err)
 	}
 }
