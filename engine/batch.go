@@ -70,7 +70,7 @@ func (e *Engine) Batch(ops []Op) ([]OpResult, error) {
 				name = lua.String(op.Collection)
 				names[op.Collection] = name
 			}
-			res, err := e.apply(op, name)
+			res, err := e.apply(op, name, ops[i+1:])
 			if err != nil {
 				failed = &BatchError{Index: i, Op: op, Err: err}
 				e.auditOps(ops[:i+1], i, err)
@@ -115,8 +115,8 @@ func (e *Engine) auditOps(ops []Op, failed int, err error) {
 }
 
 // apply performs one operation inside the batch's transaction; name is
-// op.Collection as a Lua string.
-func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
+// op.Collection as a Lua string, and rest the operations after op.
+func (e *Engine) apply(op Op, name lua.Value, rest []Op) (OpResult, error) {
 	if op.Collection == "" {
 		return OpResult{}, printf.Errorf("no collection")
 	}
@@ -156,11 +156,35 @@ func (e *Engine) apply(op Op, name lua.Value) (OpResult, error) {
 			e.colls.setChecked(c, op.Key, op.Value)
 		}
 		if coll == nil {
-			coll = lua.NewTable(0, 0)
+			coll = newCollection(op, rest)
 			e.memory.Set(name, coll.Value())
 		}
 		coll.Set(op.Key, op.Value)
 		return res, nil
 	}
 	return res, printf.Errorf("unknown operation type '%s' (expected set, get, delete or query)", op.Type)
+}
+
+// newCollection returns the table of the collection that op, a set,
+// creates, sized for its sets among op and rest: integer keys from 1 up to
+// their number in the array part, others in the hash part. (A batch that
+// fills a new collection would otherwise grow it by doubling, rehashing
+// and copying it each time.)
+func newCollection(op Op, rest []Op) *lua.Table {
+	narr, nhash := 0, 0
+	for i := -1; i < len(rest); i++ {
+		o := &op
+		if i >= 0 {
+			o = &rest[i]
+		}
+		if o.Type != "set" || o.Collection != op.Collection {
+			continue
+		}
+		if k, ok := o.Key.AsInt(); ok && k >= 1 && k <= int64(len(rest)+1) {
+			narr++
+		} else {
+			nhash++
+		}
+	}
+	return lua.NewTable(narr, nhash)
 }

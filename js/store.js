@@ -47,16 +47,19 @@ export function parseBatch(msg) {
   return ops;
 }
 
-/** Returns ops ([{ key, value }], or [key, value] pairs) as one batch message. */
-export function formatBatch(ops) {
+/**
+ * Returns ops ([{ key, value }], or [key, value] pairs) as one batch
+ * message, written into alloc(n), a buffer of n bytes (at least what the
+ * message needs): the host writes the records it restores straight into
+ * Go's input buffer.
+ */
+export function formatBatch(ops, alloc = (n) => new Uint8Array(n)) {
   let size = 0;
-  const norm = [];
   for (const op of ops) {
     const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
-    norm.push([key, value]);
     size += 11 + key.length + (value ? 5 + value.length : 0);
   }
-  const out = new Uint8Array(size);
+  const out = alloc(size);
   let pos = 0;
   const uvarint = (x) => {
     while (x >= 0x80) {
@@ -65,7 +68,8 @@ export function formatBatch(ops) {
     }
     out[pos++] = x;
   };
-  for (const [key, value] of norm) {
+  for (const op of ops) {
+    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
     out[pos++] = value ? 0 : 1;
     uvarint(key.length);
     out.set(key, pos);
@@ -248,6 +252,17 @@ export class Persister {
   enqueue(ops, redo = null) {
     // The ops may be views of a buffer the caller reuses.
     this.#queue.push({ ops: ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })), redo });
+    this.#kick();
+  }
+
+  /**
+   * Queues the batch message msg (a view of a buffer the caller reuses),
+   * as enqueue does its ops: the message is copied once, and its ops are
+   * views of the copy (a copy per key and value cost 20,000 allocations
+   * for a batch of 10,000 records).
+   */
+  enqueueMessage(msg, redo = null) {
+    this.#queue.push({ ops: parseBatch(msg.slice()), redo });
     this.#kick();
   }
 

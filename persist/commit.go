@@ -103,6 +103,17 @@ func newCommitter(db *DB) *committer {
 	return c
 }
 
+// arenaPerEntry is the arena room reserved per entry of a table spread
+// whole: its entry record and the small record it may hold, ~115 bytes
+// together for a record of six short fields. BenchmarkBatchSets (10,000
+// such records) allocates 8.8 MB a batch with the room reserved, 12.8 MB
+// without, 20.9 MB without this nor the lists' (ops, newObjs).
+const arenaPerEntry = 128
+
+// maxLikelyEntries bounds the entries for which room is reserved before
+// it is known to be needed (4 MB of arena).
+const maxLikelyEntries = 1 << 15
+
 // maxScratch bounds the arena a DB keeps between commits: reusing the
 // buffers spares similar commits their growth (and the garbage, which
 // costs most in WebAssembly), without holding on to a huge one.
@@ -347,6 +358,9 @@ func (c *committer) put(key, payload []byte) {
 	value := [2]int{start, len(c.arena)}
 	c.ops = append(c.ops, c.newOp(key, value, false))
 	c.stats.Puts++
+	if c.stats.Puts%yieldEvery == 0 {
+		yieldToCollector()
+	}
 	c.stats.Bytes += value[1] - value[0]
 }
 
@@ -584,6 +598,18 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 	}
 	c.put(appendHeaderKey(c.key[:0], p.ID), payload)
 	if spreadAll {
+		// A record per entry, and likely one per new object an entry
+		// holds (a new collection's records): room for them at once
+		// spares the buffers their growth by doubling. What may not be
+		// needed (an entry may hold a number) is reserved up to a bound.
+		n := 0
+		for pos, _, _ := t.Iter(0); pos != 0; pos, _, _ = t.Iter(pos) {
+			n++
+		}
+		likely := min(n, maxLikelyEntries)
+		c.ops = slices.Grow(c.ops, n+likely)
+		c.newObjs = slices.Grow(c.newObjs, likely)
+		c.arena = slices.Grow(c.arena, arenaPerEntry*likely)
 		for pos, key, val := t.Iter(0); pos != 0; pos, key, val = t.Iter(pos) {
 			if err := c.writeEntry(t, p.ID, key, val); err != nil {
 				return err

@@ -174,6 +174,9 @@ func (l *loader) reportProblems() {
 // record loads one record.
 func (l *loader) record(key, value []byte) error {
 	l.records++
+	if l.records%yieldEvery == 0 {
+		yieldToCollector()
+	}
 	payload, err := store.DecodeRecord(key, value)
 	if err != nil {
 		var obj any

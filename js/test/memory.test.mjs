@@ -138,3 +138,31 @@ test('memorySize bounds what one eval allocates', async () => {
     await lua.close();
   }
 });
+
+test('batch results: what each op found, in order, with values shared as in Lua', async () => {
+  const lua = await LuaWASM.init({ persistence: 'memory' });
+  lua.eval('Memory.notes = { a = { text = "A" }, b = false, n = 7 } Memory.notes.c = Memory.notes.a');
+  const results = await lua.batchTableOperations([
+    { type: 'get', table: 'notes', key: 'a' },
+    { type: 'get', table: 'notes', key: 'missing' },
+    { type: 'get', table: 'notes', key: 'c' },
+    { type: 'set', table: 'notes', key: 'b', value: true },
+    { type: 'query', table: 'notes', query: { field: 'text', operator: '=', value: 'none' } },
+    { type: 'delete', table: 'notes', key: 'n' },
+    { type: 'delete', table: 'notes', key: 'n' },
+    { type: 'set', table: 'fresh', key: 1.5, value: 'x' },
+  ]);
+  assert.deepEqual(results, [
+    { type: 'get', key: 'a', found: true, value: { text: 'A' } },
+    { type: 'get', key: 'missing', found: false },
+    { type: 'get', key: 'c', found: true, value: { text: 'A' } },
+    { type: 'set', key: 'b', found: true, value: false },
+    { type: 'query', rows: [], count: 0 },
+    { type: 'delete', key: 'n', found: true, value: 7 },
+    { type: 'delete', key: 'n', found: false },
+    { type: 'set', key: 1.5, found: false },
+  ]);
+  assert.equal(results[0].value, results[2].value); // one table, one object
+  assert.equal(lua.eval('return Memory.notes.b and Memory.notes.n == nil and Memory.fresh[1.5]'), 'x');
+  await lua.close();
+});

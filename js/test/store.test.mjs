@@ -17,6 +17,32 @@ test('batch messages round-trip', () => {
   assert.throws(() => parseBatch(new Uint8Array([0, 5, 1])), StorageError);
 });
 
+test('formatBatch writes into the buffer alloc gives it', () => {
+  const ops = [{ key: b('a'), value: b('1') }, { key: b('b'), value: null }];
+  const buf = new Uint8Array(64).fill(0xee);
+  let asked = 0;
+  const msg = formatBatch(ops, (n) => {
+    asked = n;
+    return buf.subarray(0, n);
+  });
+  assert.equal(msg.buffer, buf.buffer);
+  assert.ok(asked >= msg.length);
+  assert.deepEqual(Array.from(msg), Array.from(formatBatch(ops)));
+});
+
+test('enqueueMessage copies the message, which the engine reuses', async () => {
+  const store = new FlakyStore(); // (defined below)
+  const p = new Persister(store);
+  store.failing = true; // the batch stays queued
+  const msg = formatBatch([{ key: b('a'), value: b('1') }, { key: b('gone'), value: null }]);
+  p.enqueueMessage(msg);
+  await assert.rejects(p.flush(), { code: 'quota' });
+  msg.fill(0x78);
+  store.failing = false;
+  await p.flush();
+  assert.deepEqual((await store.load()).map(([k, v]) => [s(k), s(v)]), [['a', '1']]);
+});
+
 test('keys order as byte strings', () => {
   const keys = [[2], [1, 255], [1], [], [1, 0]].map((k) => new Uint8Array(k));
   keys.sort(compareBytes);

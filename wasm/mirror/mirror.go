@@ -43,13 +43,27 @@ func (m *Backend) Commit(b *store.Batch) error {
 	if err := m.Store.Commit(b); err != nil {
 		return err
 	}
-	m.msg = AppendBatch(m.msg[:0], b.Ops())
+	ops := b.Ops()
+	// Sized in advance: a batch of 10,000 records is a message of ~1 MB,
+	// which growing by doubling copied twice over and left as garbage.
+	if n := batchSize(ops); n > cap(m.msg) {
+		m.msg = make([]byte, 0, n)
+	}
+	m.msg = AppendBatch(m.msg[:0], ops)
 	m.sink(m.msg)
+	if cap(m.msg) > keptMessage {
+		m.msg = nil
+	}
 	return nil
 }
 
+// keptMessage is the largest message buffer kept for the next commit: one
+// import or first save of a big Memory should not hold its size for good.
+const keptMessage = 1 << 20
+
 // Load adds the records of a batch message to memory without handing them
-// back to the host: the host's stored records at start-up.
+// back to the host: the host's stored records at start-up. msg is not
+// retained.
 func (m *Backend) Load(msg []byte) error {
 	return m.apply(msg)
 }
@@ -64,27 +78,50 @@ func (m *Backend) ApplyRemote(msg []byte) error {
 // handing them back: the host's whole store, reread after another tab's
 // commit overtook this one's.
 func (m *Backend) Reset(msg []byte) error {
-	if _, err := ParseBatch(msg); err != nil {
+	if _, err := countOps(msg); err != nil {
 		return err
 	}
 	m.Store = memstore.New()
 	return m.apply(msg)
 }
 
+// apply commits the ops of msg to memory. Their keys and values are
+// handed over as slices of msg, without a copy of their own: the store
+// copies each record once, into its own allocation (so msg is not
+// retained).
 func (m *Backend) apply(msg []byte) error {
-	ops, err := ParseBatch(msg)
+	n, err := countOps(msg)
 	if err != nil {
 		return err
 	}
 	var b store.Batch
-	for _, op := range ops {
-		if op.Delete {
-			b.Delete(op.Key)
-		} else {
-			b.Put(op.Key, op.Value)
-		}
+	b.Grow(n)
+	for len(msg) > 0 {
+		var op store.Op
+		op, msg, _ = nextOp(msg)
+		b.Add(op)
 	}
 	return m.Store.Commit(&b)
+}
+
+// batchSize returns the length of ops as a batch message.
+func batchSize(ops []store.Op) int {
+	n := 0
+	for _, op := range ops {
+		n += 1 + uvarintLen(len(op.Key)) + len(op.Key)
+		if !op.Delete {
+			n += uvarintLen(len(op.Value)) + len(op.Value)
+		}
+	}
+	return n
+}
+
+func uvarintLen(x int) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
 }
 
 // AppendBatch appends ops to dst as a batch message.
@@ -111,26 +148,46 @@ var ErrMalformed = errors.New("mirror: malformed batch message")
 // ParseBatch returns the ops of a batch message; their keys and values are
 // slices of msg.
 func ParseBatch(msg []byte) ([]store.Op, error) {
-	var ops []store.Op
-	for len(msg) > 0 {
-		kind := msg[0]
-		if kind > 1 {
-			return nil, ErrMalformed
-		}
-		msg = msg[1:]
-		var key, value []byte
-		var ok bool
-		if key, msg, ok = chunk(msg); !ok {
-			return nil, ErrMalformed
-		}
-		if kind == 0 {
-			if value, msg, ok = chunk(msg); !ok {
-				return nil, ErrMalformed
-			}
-		}
-		ops = append(ops, store.Op{Key: key, Value: value, Delete: kind == 1})
+	n, err := countOps(msg)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]store.Op, n)
+	for i := range ops {
+		ops[i], msg, _ = nextOp(msg)
 	}
 	return ops, nil
+}
+
+// countOps returns the number of ops in a batch message, or ErrMalformed.
+func countOps(msg []byte) (int, error) {
+	n := 0
+	for len(msg) > 0 {
+		var ok bool
+		if _, msg, ok = nextOp(msg); !ok {
+			return 0, ErrMalformed
+		}
+		n++
+	}
+	return n, nil
+}
+
+// nextOp splits the first op off a batch message.
+func nextOp(msg []byte) (op store.Op, rest []byte, ok bool) {
+	kind := msg[0]
+	if kind > 1 {
+		return op, nil, false
+	}
+	if op.Key, msg, ok = chunk(msg[1:]); !ok {
+		return op, nil, false
+	}
+	op.Delete = kind == 1
+	if !op.Delete {
+		if op.Value, msg, ok = chunk(msg); !ok {
+			return op, nil, false
+		}
+	}
+	return op, msg, true
 }
 
 // chunk splits a length-prefixed byte string off the front of msg.

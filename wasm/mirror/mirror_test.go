@@ -122,3 +122,44 @@ func TestResetReplacesEverything(t *testing.T) {
 		t.Errorf("Reset(malformed) = %v, want ErrMalformed", err)
 	}
 }
+
+// The bridge hands Load its input buffer, which the host overwrites with
+// the next message: the records must not be slices of it.
+func TestLoadDoesNotRetainTheMessage(t *testing.T) {
+	m := New(func([]byte) {})
+	msg := AppendBatch(nil, []store.Op{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("b"), Value: []byte("2")}})
+	if err := m.Load(msg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range msg {
+		msg[i] = 'x'
+	}
+	if got := dump(t, m); got != "a=1 b=2 " {
+		t.Errorf("after the message was overwritten, memory holds %q", got)
+	}
+	for _, bad := range []string{"00016b0176" + "02", "00016b0176" + "0001"} {
+		b, _ := hex.DecodeString(bad)
+		if err := m.Load(b); err != ErrMalformed {
+			t.Errorf("Load(%s) = %v, want ErrMalformed", bad, err)
+		}
+	}
+	if got := dump(t, m); got != "a=1 b=2 " {
+		t.Errorf("a malformed message changed memory: %q", got)
+	}
+}
+
+// Commit sizes its message in advance: the size must be exact, for
+// batches of every op kind and length prefixes of one and two bytes.
+func TestBatchSize(t *testing.T) {
+	for _, ops := range [][]store.Op{
+		nil,
+		{{Key: []byte("k"), Value: []byte("v")}},
+		{{Key: []byte("k"), Value: []byte{}}, {Key: []byte("d"), Delete: true}},
+		{{Key: bytes.Repeat([]byte("k"), 127), Value: bytes.Repeat([]byte("v"), 128)}, {Key: bytes.Repeat([]byte("d"), 300), Delete: true}},
+		{{Key: []byte("k"), Value: make([]byte, 70000)}},
+	} {
+		if got, want := batchSize(ops), len(AppendBatch(nil, ops)); got != want {
+			t.Errorf("batchSize = %d, want %d (%d ops)", got, want, len(ops))
+		}
+	}
+}
