@@ -68,6 +68,13 @@ func (t *Thread) setHook(fn Value, mask uint8, count int) {
 			ci.code = unsafe.Pointer(unsafe.SliceData(code))
 		}
 	}
+	// The frames cached beyond the running one keep the code they last
+	// ran, which may be a trap copy; they forget their closure, since the
+	// exec loop's inline call reuses a cached frame of the same closure
+	// with its code as it is (vm.go).
+	for ci := t.ci.next; ci != nil; ci = ci.next {
+		ci.lf = nil
+	}
 }
 
 // hookFrame prepares a new Lua frame of a hooked thread. (Kept out of

@@ -149,11 +149,11 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 			if st != stDone {
 				return st
 			}
-			return ci.condJump(res, ins)
+			return t.condJump(ci, res, ins)
 		}
-		return ci.condJump(RawEqual(a, b), ins)
+		return t.condJump(ci, RawEqual(a, b), ins)
 	case compile.OP_EQK:
-		return ci.condJump(RawEqual(t.stack[ra], k[ins.B()]), ins)
+		return t.condJump(ci, RawEqual(t.stack[ra], k[ins.B()]), ins)
 	case compile.OP_LT, compile.OP_LE:
 		ev := tmLt
 		if op == compile.OP_LE {
@@ -163,13 +163,13 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 		if st != stDone {
 			return st
 		}
-		return ci.condJump(res, ins)
+		return t.condJump(ci, res, ins)
 	case compile.OP_LTI, compile.OP_LEI, compile.OP_GTI, compile.OP_GEI:
 		res, st := t.orderImmMeta(ci, ins, t.stack[ra])
 		if st != stDone {
 			return st
 		}
-		return ci.condJump(res, ins)
+		return t.condJump(ci, res, ins)
 
 	case compile.OP_CALL:
 		nargs := ins.B() - 1
@@ -266,12 +266,19 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 }
 
 // condJump completes a test instruction: when cond differs from its k
-// flag the following jump is skipped, else it is taken.
-func (ci *callInfo) condJump(cond bool, ins compile.Instruction) stepStatus {
+// flag the following jump is skipped, else it is taken (a backward one, as
+// in repeat-until, charged to the instruction budget like a JMP).
+func (t *Thread) condJump(ci *callInfo, cond bool, ins compile.Instruction) stepStatus {
 	if cond != ins.K() {
 		ci.pc++
-	} else {
-		ci.pc += ci.lf.proto.code[ci.pc].SJ() + 1
+		return stDone
+	}
+	jmp := ci.lf.proto.code[ci.pc]
+	ci.pc += jmp.SJ() + 1
+	if s := t.state; jmp.SJ() < 0 {
+		if s.stepBudget--; s.stepBudget <= 0 {
+			return t.slowOp(ci, jmp)
+		}
 	}
 	return stDone
 }
