@@ -195,12 +195,17 @@ export class Encoder {
     }
     // A plain object: its own enumerable string keys; like JSON, properties
     // holding undefined are left out.
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+    // (Counted, not filtered: no second array per object.)
+    const keys = Object.keys(v);
+    let n = keys.length;
+    for (let i = 0; i < keys.length; i++) if (v[keys[i]] === undefined) n--;
     this.byte(Tag.Object);
-    this.uvarint(keys.length);
-    for (const k of keys) {
-      this.string(k);
-      this.value(v[k], depth + 1);
+    this.uvarint(n);
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]];
+      if (x === undefined) continue;
+      this.string(keys[i]);
+      this.value(x, depth + 1);
     }
   }
 

@@ -1,8 +1,6 @@
 package persist
 
 import (
-	"bytes"
-	"cmp"
 	"encoding/binary"
 	"slices"
 	"time"
@@ -62,6 +60,7 @@ func (db *DB) Commit() (CommitStats, error) {
 type committer struct {
 	db    *DB
 	ops   []op   // the batch being built
+	ranks []rank // sortOps's buffer
 	arena []byte // holds the ops' keys and values
 	batch *store.Batch
 	stats CommitStats
@@ -94,7 +93,7 @@ func newCommitter(db *DB) *committer {
 		cellsBefore: make(map[*lua.UpVal]*lua.Thread),
 	}
 	if s := db.scratch; s != nil {
-		c.ops, c.arena, c.newObjs, c.batch = s.ops[:0], s.arena[:0], s.newObjs[:0], s.batch
+		c.ops, c.ranks, c.arena, c.newObjs, c.batch = s.ops[:0], s.ranks, s.arena[:0], s.newObjs[:0], s.batch
 	}
 	if c.batch == nil {
 		c.batch = new(store.Batch)
@@ -128,12 +127,13 @@ func (c *committer) release() {
 	}
 	clear(c.newObjs)
 	c.batch.Reset()
-	c.db.scratch = &scratch{c.ops, c.arena, c.newObjs, c.batch}
+	c.db.scratch = &scratch{c.ops, c.ranks, c.arena, c.newObjs, c.batch}
 }
 
 // scratch holds a committer's buffers between commits.
 type scratch struct {
 	ops     []op
+	ranks   []rank
 	arena   []byte
 	newObjs []newObj
 	batch   *store.Batch
@@ -332,7 +332,7 @@ func (c *committer) revert() {
 
 // An op is a put (or, with del set, a delete) of the batch; key and value
 // index the arena. hi and lo hold the key's first 16 bytes, big-endian
-// (zero-padded), which order most keys without looking at the arena.
+// (zero-padded): the first window by which sortOps orders the keys.
 type op struct {
 	key, value [2]int // start and end in the arena
 	hi, lo     uint64
@@ -373,24 +373,15 @@ func (c *committer) del(key []byte) {
 // of two operations on one key still comes later): a B+tree backend
 // touches each page once, and new objects, whose ids grow, append.
 func (c *committer) sortedBatch() *store.Batch {
-	k := func(o op) []byte { return c.arena[o.key[0]:o.key[1]:o.key[1]] }
-	slices.SortFunc(c.ops, func(a, b op) int {
-		if a.hi != b.hi {
-			return cmp.Compare(a.hi, b.hi)
-		}
-		if a.lo != b.lo {
-			return cmp.Compare(a.lo, b.lo)
-		}
-		if d := bytes.Compare(k(a), k(b)); d != 0 {
-			return d
-		}
-		return a.key[0] - b.key[0] // arena order is the order of the calls
-	})
+	k := func(o *op) []byte { return c.arena[o.key[0]:o.key[1]:o.key[1]] }
 	// The arena stays untouched until the batch is committed and reset
 	// (release), so the batch can point into it.
 	b := c.batch
 	b.Grow(len(c.ops))
-	for _, o := range c.ops {
+	var order []rank
+	order, c.ranks = sortOps(c.ops, c.arena, c.ranks)
+	for _, r := range order {
+		o := &c.ops[r.i]
 		if o.del {
 			b.Add(store.Op{Key: k(o), Delete: true})
 		} else {

@@ -22,7 +22,7 @@ test('encodes scalars as the Go side expects', () => {
     [-0, '060000000000000080'], [2 ** 62 + 1, '06000000000000d043'],
     [2n ** 62n + 1n, '050100000000000040'], ['hé', '070368c3a9'],
     [new Uint8Array([255, 0]), '0802ff00'], [[1, 'a'], '0902030100000007' + '0161'],
-    [{ k: true }, '0a0107016b02'], [{ skip: undefined }, '0a00'],
+    [{ k: true }, '0a0107016b02'], [{ skip: undefined }, '0a00'], [{ a: true, skip: undefined, c: false }, '0a020701610207016301'],
   ];
   for (const [v, want] of cases) assert.equal(hex(encoder().encode([v])), want, String(v));
 });

@@ -73,6 +73,7 @@ func (s *Store) Commit(b *store.Batch) error {
 	if s.closed {
 		return store.ErrClosed
 	}
+	hint := -1 // the leaf of the previous put (persist sorts its batches)
 	for _, op := range b.Ops() {
 		if op.Delete {
 			s.tree.delete(op.Key)
@@ -81,7 +82,7 @@ func (s *Store) Commit(b *store.Batch) error {
 		buf := make([]byte, len(op.Key)+len(op.Value))
 		n := copy(buf, op.Key)
 		copy(buf[n:], op.Value)
-		s.tree.put(entry{buf, n})
+		hint = s.tree.put(entry{buf, n}, hint)
 	}
 	return nil
 }

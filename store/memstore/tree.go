@@ -1,7 +1,5 @@
 package memstore
 
-import "bytes"
-
 // A tree is the Store's ordered map from keys to values: a B+-tree of two
 // levels, a list of leaves in key order, each a sorted run of at most
 // leafMax entries (the design of query's entrySet, there over index
@@ -44,27 +42,40 @@ const (
 
 // seek returns the position of the first entry whose key is >= key: leaf
 // i, offset j. j == len(leaves[i]) when every key of leaf i is less (then
-// the next entry, if any, starts leaf i+1).
-func (t *tree) seek(key []byte) (i, j int) {
-	// The last leaf whose first key is <= key holds key's place (leaf 0
-	// when key precedes everything).
-	lo, hi := 0, len(t.leaves)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if bytes.Compare(t.leaves[m][0].key(), key) <= 0 {
-			lo = m + 1
-		} else {
-			hi = m
+// the next entry, if any, starts leaf i+1). hint is a leaf that may hold
+// key's place, or -1: a commit's keys come sorted, so the leaf of the
+// previous put usually does, which two comparisons confirm instead of a
+// search of the list.
+func (t *tree) seek(key []byte, hint int) (i, j int) {
+	if hint >= 0 && hint < len(t.leaves) &&
+		(hint == 0 || compareKeys(t.leaves[hint][0].key(), key) <= 0) &&
+		(hint+1 == len(t.leaves) || compareKeys(key, t.leaves[hint+1][0].key()) < 0) {
+		i = hint
+	} else {
+		// The last leaf whose first key is <= key holds key's place (leaf 0
+		// when key precedes everything).
+		lo, hi := 0, len(t.leaves)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if compareKeys(t.leaves[m][0].key(), key) <= 0 {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if i = lo - 1; i < 0 {
+			return 0, 0
 		}
 	}
-	if i = lo - 1; i < 0 {
-		return 0, 0
-	}
 	leaf := t.leaves[i]
-	lo, hi = 0, len(leaf)
+	// Sorted puts of new keys go after the leaf's last key.
+	if compareKeys(leaf[len(leaf)-1].key(), key) < 0 {
+		return i, len(leaf)
+	}
+	lo, hi := 0, len(leaf)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if bytes.Compare(leaf[m].key(), key) < 0 {
+		if compareKeys(leaf[m].key(), key) < 0 {
 			lo = m + 1
 		} else {
 			hi = m
@@ -78,24 +89,35 @@ func (t *tree) get(key []byte) ([]byte, bool) {
 	if len(t.leaves) == 0 {
 		return nil, false
 	}
-	i, j := t.seek(key)
-	if leaf := t.leaves[i]; j < len(leaf) && bytes.Equal(leaf[j].key(), key) {
+	i, j := t.seek(key, -1)
+	if leaf := t.leaves[i]; j < len(leaf) && compareKeys(leaf[j].key(), key) == 0 {
 		return leaf[j].value(), true
 	}
 	return nil, false
 }
 
-// put stores e, replacing the entry with the same key.
-func (t *tree) put(e entry) {
+// put stores e, replacing the entry with the same key, and returns the
+// leaf that holds it (the hint of the next put; see seek).
+func (t *tree) put(e entry, hint int) int {
 	if len(t.leaves) == 0 {
 		t.leaves = append(t.leaves, []entry{e})
-		return
+		return 0
 	}
-	i, j := t.seek(e.key())
+	i, j := t.seek(e.key(), hint)
 	leaf := t.leaves[i]
-	if j < len(leaf) && bytes.Equal(leaf[j].key(), e.key()) {
+	if j < len(leaf) && compareKeys(leaf[j].key(), e.key()) == 0 {
 		leaf[j] = e
-		return
+		return i
+	}
+	if len(leaf) == leafMax && j == leafMax {
+		// A key after every key of a full leaf, as in a sorted run of new
+		// keys, starts a leaf of its own: halving would leave a trail of
+		// half-full leaves and copy half of each.
+		upper := append(make([]entry, 0, leafMax), e)
+		t.leaves = append(t.leaves, nil)
+		copy(t.leaves[i+2:], t.leaves[i+1:])
+		t.leaves[i+1] = upper
+		return i + 1
 	}
 	if len(leaf) == leafMax {
 		// Split the full leaf in two halves, each with room to grow; the
@@ -116,6 +138,7 @@ func (t *tree) put(e entry) {
 	copy(leaf[j+1:], leaf[j:])
 	leaf[j] = e
 	t.leaves[i] = leaf
+	return i
 }
 
 // delete removes the entry with key, if any.
@@ -123,9 +146,9 @@ func (t *tree) delete(key []byte) {
 	if len(t.leaves) == 0 {
 		return
 	}
-	i, j := t.seek(key)
+	i, j := t.seek(key, -1)
 	leaf := t.leaves[i]
-	if j == len(leaf) || !bytes.Equal(leaf[j].key(), key) {
+	if j == len(leaf) || compareKeys(leaf[j].key(), key) != 0 {
 		return
 	}
 	copy(leaf[j:], leaf[j+1:])
@@ -155,7 +178,7 @@ func (t *tree) ascend(from []byte, fn func(e *entry) bool) {
 	if len(t.leaves) == 0 {
 		return
 	}
-	i, j := t.seek(from)
+	i, j := t.seek(from, -1)
 	for ; i < len(t.leaves); i, j = i+1, 0 {
 		leaf := t.leaves[i]
 		for k := j; k < len(leaf); k++ {

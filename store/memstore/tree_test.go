@@ -32,10 +32,13 @@ func TestTreeModel(t *testing.T) {
 			model := map[string]string{}
 			key := func() []byte { return fmt.Appendf(nil, "k%06d", r.IntN(tc.keySpace)) }
 			// Grow first so that the deleting workloads have leaves to merge.
+			// Each put is hinted with the previous one's leaf, mostly wrong
+			// for random keys.
+			hint := -1
 			for range tc.keySpace {
 				k := key()
 				v := fmt.Sprint(r.Int())
-				tr.put(entry{append(k, v...), len(k)})
+				hint = tr.put(entry{append(k, v...), len(k)}, hint)
 				model[string(k)] = v
 			}
 			for round := range tc.rounds {
@@ -43,12 +46,25 @@ func TestTreeModel(t *testing.T) {
 					k := key()
 					if r.IntN(100) < tc.putPercent {
 						v := fmt.Sprint(r.Int())
-						tr.put(entry{append(k, v...), len(k)})
+						tr.put(entry{append(k, v...), len(k)}, r.IntN(len(tr.leaves)+2)-1) // any hint, right or wrong
 						model[string(k)] = v
 					} else {
 						tr.delete(k)
 						delete(model, string(k))
 					}
+				}
+				// A run of sorted puts, as a commit makes, each hinted
+				// with the previous one's leaf.
+				run := make([][]byte, tc.perRound*tc.putPercent/400)
+				for i := range run {
+					run[i] = key()
+				}
+				slices.SortFunc(run, bytes.Compare)
+				hint := -1
+				for _, k := range run {
+					v := fmt.Sprint(r.Int())
+					hint = tr.put(entry{append(k, v...), len(k)}, hint)
+					model[string(k)] = v
 				}
 				checkTree(t, &tr, model, fmt.Sprintf("round %d", round))
 				from := key()
@@ -93,5 +109,28 @@ func checkTree(t *testing.T, tr *tree, model map[string]string, when string) {
 	}
 	if _, ok := tr.get([]byte("absent")); ok {
 		t.Fatalf("%s: get of an absent key found something", when)
+	}
+}
+
+// TestCompareKeys checks compareKeys against bytes.Compare on keys that
+// share prefixes of every length around the eight-byte steps, and differ
+// in a low, a high or no byte, or in length only.
+func TestCompareKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 3))
+	for prefix := range 20 {
+		for _, tail := range [][2]string{
+			{"", ""}, {"a", ""}, {"", "a"}, {"a", "b"}, {"b", "a"},
+			{"\x00", "\xff"}, {"\xff", "\x00"}, {"\x01x", "\x01"}, {"same", "same"},
+		} {
+			p := make([]byte, prefix)
+			for i := range p {
+				p[i] = byte(r.UintN(256))
+			}
+			a := append(slices.Clone(p), tail[0]...)
+			b := append(slices.Clone(p), tail[1]...)
+			if got, want := compareKeys(a, b), bytes.Compare(a, b); got != want {
+				t.Errorf("compareKeys(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }
