@@ -185,7 +185,14 @@ newframe:
 				}
 				continue
 			case dGETUPVAL:
-				*regAt(base, ins.A()) = *upvalAt(cl, ins.B()).v
+				// Here and in the table loads below, a value of the kind the
+				// register holds is stored without its kind (see MOVE).
+				ra, v := regAt(base, ins.A()), *upvalAt(cl, ins.B()).v
+				if ra.p == v.p {
+					ra.n = v.n
+					continue
+				}
+				*ra = v
 				continue
 			case dSETUPVAL:
 				setUpvalue(upvalAt(cl, ins.B()), *regAt(base, ins.A()))
@@ -203,7 +210,12 @@ newframe:
 							nd, _ = tb.findConstProbe(key)
 						}
 						if nd != nil && nd.key.p == unsafe.Pointer(key) && nd.val.p != nil {
-							*regAt(base, ins.A()) = nd.val
+							ra, v := regAt(base, ins.A()), nd.val
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
 							continue
 						}
 					}
@@ -215,16 +227,30 @@ newframe:
 					tb := (*Table)(rb.p)
 					if uint64(rc.n-1) < uint64(len(tb.arr)) {
 						if v := tb.arr[rc.n-1]; v.p != nil || tb.meta == nil {
-							*regAt(base, ins.A()) = v
+							ra := regAt(base, ins.A())
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
 							continue
 						}
 					} else if n := len(tb.nodes); n > 0 {
 						if nd := &tb.nodes[int((rc.n*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == rc.n && nd.val.p != nil {
-							*regAt(base, ins.A()) = nd.val
+							ra, v := regAt(base, ins.A()), nd.val
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
 							continue
 						}
 					} else if tb.meta == nil {
 						// Beyond the array part of a table with no hash part.
+						if ra := regAt(base, ins.A()); ra.p == nil {
+							ra.n = 0
+							continue
+						}
 						*regAt(base, ins.A()) = Nil
 						continue
 					}
@@ -235,16 +261,30 @@ newframe:
 					tb := (*Table)(rb.p)
 					if c := ins.C(); uint(c-1) < uint(len(tb.arr)) {
 						if v := tb.arr[c-1]; v.p != nil || tb.meta == nil {
-							*regAt(base, ins.A()) = v
+							ra := regAt(base, ins.A())
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
 							continue
 						}
 					} else if n := len(tb.nodes); n > 0 {
 						if nd := &tb.nodes[int((uint64(c)*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == uint64(c) && nd.val.p != nil {
-							*regAt(base, ins.A()) = nd.val
+							ra, v := regAt(base, ins.A()), nd.val
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
 							continue
 						}
 					} else if tb.meta == nil {
 						// Beyond the array part of a table with no hash part.
+						if ra := regAt(base, ins.A()); ra.p == nil {
+							ra.n = 0
+							continue
+						}
 						*regAt(base, ins.A()) = Nil
 						continue
 					}
@@ -258,31 +298,57 @@ newframe:
 						nd := &tb.nodes[int(key.hash)&(n-1)]
 						if nd.key.p == unsafe.Pointer(key) {
 							if nd.val.p != nil || tb.meta == nil {
-								*regAt(base, ins.A()) = nd.val
+								ra, v := regAt(base, ins.A()), nd.val
+								if ra.p == v.p {
+									ra.n = v.n
+									continue
+								}
+								*ra = v
 								continue
 							}
 						} else if nd.key.p == nil || tb.keys&(1<<(key.hash&31)) == 0 {
 							if tb.meta == nil {
+								if ra := regAt(base, ins.A()); ra.p == nil {
+									ra.n = 0
+									continue
+								}
 								*regAt(base, ins.A()) = Nil
 								continue
 							}
 						} else if nd, sure := tb.findConstProbe(key); nd != nil {
 							if nd.val.p != nil || tb.meta == nil {
-								*regAt(base, ins.A()) = nd.val
+								ra, v := regAt(base, ins.A()), nd.val
+								if ra.p == v.p {
+									ra.n = v.n
+									continue
+								}
+								*ra = v
 								continue
 							}
 						} else if sure && tb.meta == nil {
+							if ra := regAt(base, ins.A()); ra.p == nil {
+								ra.n = 0
+								continue
+							}
 							*regAt(base, ins.A()) = Nil
 							continue
 						}
 					} else if tb.meta == nil {
+						if ra := regAt(base, ins.A()); ra.p == nil {
+							ra.n = 0
+							continue
+						}
 						*regAt(base, ins.A()) = Nil
 						continue
 					}
 				}
 			case dSELF:
 				rb := *regAt(base, ins.B())
-				*regAt(base, ins.A()+1) = rb
+				if self := regAt(base, ins.A()+1); self.p == rb.p {
+					self.n = rb.n
+				} else {
+					*self = rb
+				}
 				if rb.p != nil && *(*kind)(rb.p) == kindTable && ins.K() {
 					// The usual object: the method is in the table or in
 					// a chain of tables that are __index of metatables.
@@ -329,7 +395,12 @@ newframe:
 						}
 					}
 					if method != nil {
-						*regAt(base, ins.A()) = method.val
+						ra, v := regAt(base, ins.A()), method.val
+						if ra.p == v.p {
+							ra.n = v.n
+							continue
+						}
+						*ra = v
 						continue
 					}
 				}
@@ -347,10 +418,17 @@ newframe:
 						}
 						if tb.pers == nil { // setNode, inline
 							tb.flags = 0
+							// Here and in the table stores below, a slot
+							// keeping its kind gets the payload alone (see
+							// MOVE; nbody in wasm -9%).
+							if nd.val.p == v.p {
+								nd.val.n = v.n
+								continue
+							}
 							nd.val = v
-						} else {
-							tb.setNode(nd, v)
+							continue
 						}
+						tb.setNode(nd, v)
 						continue
 					}
 				}
@@ -368,20 +446,29 @@ newframe:
 					if uint64(key.n-1) < uint64(len(tb.arr)) {
 						if tb.meta == nil || tb.arr[key.n-1].p != nil {
 							if tb.pers == nil { // setArr, inline
-								tb.arr[int(key.n-1)] = v
-							} else {
-								tb.setArr(int(key.n-1), v)
+								slot := &tb.arr[int(key.n-1)]
+								if slot.p == v.p {
+									slot.n = v.n
+									continue
+								}
+								*slot = v
+								continue
 							}
+							tb.setArr(int(key.n-1), v)
 							continue
 						}
 					} else if n := len(tb.nodes); n > 0 {
 						if nd := &tb.nodes[int((key.n*0x9E3779B97F4A7C15)>>29)&(n-1)]; nd.key.p == pInt && nd.key.n == key.n && nd.val.p != nil {
 							if tb.pers == nil { // setNode, inline
 								tb.flags = 0
+								if nd.val.p == v.p {
+									nd.val.n = v.n
+									continue
+								}
 								nd.val = v
-							} else {
-								tb.setNode(nd, v)
+								continue
 							}
+							tb.setNode(nd, v)
 							continue
 						}
 					}
@@ -398,10 +485,15 @@ newframe:
 							v = *regAt(base, ins.C())
 						}
 						if tb.pers == nil { // setArr, inline
-							tb.arr[b-1] = v
-						} else {
-							tb.setArr(b-1, v)
+							slot := &tb.arr[b-1]
+							if slot.p == v.p {
+								slot.n = v.n
+								continue
+							}
+							*slot = v
+							continue
 						}
+						tb.setArr(b-1, v)
 						continue
 					}
 				}
@@ -434,10 +526,14 @@ newframe:
 						if nd.val.p != nil || tb.meta == nil {
 							if tb.pers == nil { // setNode, inline
 								tb.flags = 0
+								if nd.val.p == v.p {
+									nd.val.n = v.n
+									continue
+								}
 								nd.val = v
-							} else {
-								tb.setNode(nd, v)
+								continue
 							}
+							tb.setNode(nd, v)
 							continue
 						}
 					} else if sure && tb.meta == nil && v.p != nil && tb.hasRoom() {
@@ -1265,7 +1361,12 @@ newframe:
 						from := unsafe.Pointer(regAt(base, ins.A()))
 						to := unsafe.Add(base, (dst-ci.base)*int(valueSize))
 						for i := 0; i <= nargs; i++ {
-							*regAt(to, i) = *regAt(from, i)
+							// Without a barrier check where the kind is kept (see MOVE).
+							if d, v := regAt(to, i), *regAt(from, i); d.p == v.p {
+								d.n = v.n
+							} else {
+								*d = v
+							}
 						}
 						for i := nargs; i < p.numParams; i++ {
 							*regAt(to, 1+i) = Nil
