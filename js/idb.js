@@ -38,7 +38,7 @@
 //     in a row.
 
 import { StorageError } from './errors.js';
-import { foldBatches, formatBatch, keyString, parseBatch } from './store.js';
+import { foldBatches, keyString, opLength, opParts, parseBatch, putUvarint, writeOp } from './store.js';
 
 const LOG = 'log';
 const VERSION = 3;
@@ -79,37 +79,14 @@ export function formatEntry(ops) {
   // message, its length is known before, and its CRC is computed over the
   // bytes just written.
   let size = 0;
-  for (const op of ops) {
-    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
-    size += 5 + 11 + key.length + (value ? 5 + value.length : 0) + 4;
-  }
+  for (const op of ops) size += 5 + opLength(...opParts(op)) + 4;
   const out = new Uint8Array(size);
   let pos = 0;
-  const uvarint = (x) => {
-    while (x >= 0x80) {
-      out[pos++] = (x & 0x7f) | 0x80;
-      x = Math.floor(x / 128);
-    }
-    out[pos++] = x;
-  };
-  const uvarintLen = (x) => {
-    let n = 1;
-    for (; x >= 0x80; x = Math.floor(x / 128)) n++;
-    return n;
-  };
   for (const op of ops) {
-    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
-    uvarint(1 + uvarintLen(key.length) + key.length + (value ? uvarintLen(value.length) + value.length : 0));
+    const [key, value] = opParts(op);
+    pos = putUvarint(out, pos, opLength(key, value));
     const start = pos;
-    out[pos++] = value ? 0 : 1;
-    uvarint(key.length);
-    out.set(key, pos);
-    pos += key.length;
-    if (value) {
-      uvarint(value.length);
-      out.set(value, pos);
-      pos += value.length;
-    }
+    pos = writeOp(out, pos, key, value);
     const crc = crc32(out, start, pos);
     out[pos++] = crc & 0xff;
     out[pos++] = (crc >>> 8) & 0xff;

@@ -55,32 +55,52 @@ export function parseBatch(msg) {
  */
 export function formatBatch(ops, alloc = (n) => new Uint8Array(n)) {
   let size = 0;
-  for (const op of ops) {
-    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
-    size += 11 + key.length + (value ? 5 + value.length : 0);
-  }
+  for (const op of ops) size += opLength(...opParts(op));
   const out = alloc(size);
   let pos = 0;
-  const uvarint = (x) => {
-    while (x >= 0x80) {
-      out[pos++] = (x & 0x7f) | 0x80;
-      x = Math.floor(x / 128);
-    }
-    out[pos++] = x;
-  };
-  for (const op of ops) {
-    const [key, value] = Array.isArray(op) ? op : [op.key, op.value];
-    out[pos++] = value ? 0 : 1;
-    uvarint(key.length);
-    out.set(key, pos);
-    pos += key.length;
-    if (value) {
-      uvarint(value.length);
-      out.set(value, pos);
-      pos += value.length;
-    }
-  }
+  for (const op of ops) pos = writeOp(out, pos, ...opParts(op));
   return out.subarray(0, pos);
+}
+
+/** Returns an op's key and value, from { key, value } or a [key, value] pair. */
+export const opParts = (op) => (Array.isArray(op) ? op : [op.key, op.value]);
+
+const uvarintLength = (x) => {
+  let n = 1;
+  for (; x >= 0x80; x = Math.floor(x / 128)) n++;
+  return n;
+};
+
+/** Writes x as a uvarint at out[pos]; returns the position after it. */
+export function putUvarint(out, pos, x) {
+  while (x >= 0x80) {
+    out[pos++] = (x & 0x7f) | 0x80;
+    x = Math.floor(x / 128);
+  }
+  out[pos++] = x;
+  return pos;
+}
+
+/** Returns the length of an op in a batch message (value null for a delete). */
+export const opLength = (key, value) =>
+  1 + uvarintLength(key.length) + key.length + (value ? uvarintLength(value.length) + value.length : 0);
+
+/**
+ * Writes an op of a batch message at out[pos] (a flag, 1 for a delete,
+ * then the key and, unless deleted, the value, each after its uvarint
+ * length); returns the position after it.
+ */
+export function writeOp(out, pos, key, value) {
+  out[pos++] = value ? 0 : 1;
+  pos = putUvarint(out, pos, key.length);
+  out.set(key, pos);
+  pos += key.length;
+  if (value) {
+    pos = putUvarint(out, pos, value.length);
+    out.set(value, pos);
+    pos += value.length;
+  }
+  return pos;
 }
 
 /**

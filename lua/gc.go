@@ -130,10 +130,10 @@ func (g *gcState) awaitFinalizers() {
 }
 
 // safePoint runs the finalizers that became due, after letting the
-// collector's own goroutines run (see yieldToCollector).
+// collector's own goroutines run (see YieldToCollector).
 func (g *gcState) safePoint(t *Thread) {
 	g.allocated = 0
-	yieldToCollector()
+	YieldToCollector()
 	if g.inGC {
 		return
 	}

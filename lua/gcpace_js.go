@@ -24,5 +24,6 @@ import "runtime"
 // safe points.
 const gcCheckInterval = 1 << 14
 
-// yieldToCollector lets the collector's goroutines run.
-func yieldToCollector() { runtime.Gosched() }
+// YieldToCollector lets the collector's goroutines run. Host code that
+// runs long without Lua (persist's load and commit loops) calls it too.
+func YieldToCollector() { runtime.Gosched() }

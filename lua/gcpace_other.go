@@ -7,5 +7,5 @@ package lua
 // Lua for the collector by itself, so safe points only run finalizers.
 const gcCheckInterval = 1 << 20
 
-// yieldToCollector does nothing: the collector runs on other threads.
-func yieldToCollector() {}
+// YieldToCollector does nothing: the collector runs on other threads.
+func YieldToCollector() {}

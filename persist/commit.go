@@ -359,7 +359,7 @@ func (c *committer) put(key, payload []byte) {
 	c.ops = append(c.ops, c.newOp(key, value, false))
 	c.stats.Puts++
 	if c.stats.Puts%yieldEvery == 0 {
-		yieldToCollector()
+		lua.YieldToCollector()
 	}
 	c.stats.Bytes += value[1] - value[0]
 }

@@ -171,11 +171,21 @@ func (l *loader) reportProblems() {
 	}
 }
 
+// yieldEvery is how many records a load or a commit handles between
+// yields to Go's collector: in WebAssembly a mark phase that begins during
+// one, inside a single call from the host that never blocks, could only
+// advance when the call ends, with every pointer store paying the write
+// barrier meanwhile (lua.YieldToCollector; natively a no-op). Measured in
+// node (CPU time, median of 5 alternated runs): restoring 10,000 records
+// and querying them all 131 -> 105 ms, writing them in one batch 195 ->
+// 181 ms.
+const yieldEvery = 512
+
 // record loads one record.
 func (l *loader) record(key, value []byte) error {
 	l.records++
 	if l.records%yieldEvery == 0 {
-		yieldToCollector()
+		lua.YieldToCollector()
 	}
 	payload, err := store.DecodeRecord(key, value)
 	if err != nil {
