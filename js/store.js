@@ -268,18 +268,16 @@ export class Persister {
     return run;
   }
 
-  /** Queues a batch; redo, when given, runs its transaction again after a conflict. */
+  /** Queues a batch of ops, as enqueueMessage does their batch message. */
   enqueue(ops, redo = null) {
-    // The ops may be views of a buffer the caller reuses.
-    this.#queue.push({ ops: ops.map(({ key, value }) => ({ key: key.slice(), value: value && value.slice() })), redo });
-    this.#kick();
+    this.enqueueMessage(formatBatch(ops), redo);
   }
 
   /**
-   * Queues the batch message msg (a view of a buffer the caller reuses),
-   * as enqueue does its ops: the message is copied once, and its ops are
-   * views of the copy (a copy per key and value cost 20,000 allocations
-   * for a batch of 10,000 records).
+   * Queues the batch message msg (a view of a buffer the caller reuses);
+   * redo, when given, runs its transaction again after a conflict. The
+   * message is copied once, and its ops are views of the copy (a copy per
+   * key and value cost 20,000 allocations for a batch of 10,000 records).
    */
   enqueueMessage(msg, redo = null) {
     this.#queue.push({ ops: parseBatch(msg.slice()), redo });
