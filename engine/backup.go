@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"slices"
-
-	"github.com/luawasm/luawasm/persist"
-)
+import "github.com/luawasm/luawasm/persist"
 
 // Export returns a backup of everything committed: Memory, schemas,
 // index definitions and the audit log (see persist.Export for the format).
@@ -42,15 +38,6 @@ func (e *Engine) Import(data []byte) error {
 		e.pending = nil
 	}
 	return asLuaError(err)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // Reload rereads Memory, schemas, indexes and the audit log from the

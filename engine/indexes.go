@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/luawasm/luawasm/internal/printf"
 	"github.com/luawasm/luawasm/lua"
 	"github.com/luawasm/luawasm/query"
@@ -99,7 +102,7 @@ func (e *Engine) storeIndexDefs() {
 // catalogDefs returns the index definitions of the tracked collections.
 func (e *Engine) catalogDefs() []query.IndexDef {
 	var defs []query.IndexDef
-	for _, name := range sortedKeys(e.colls.byName) {
+	for _, name := range slices.Sorted(maps.Keys(e.colls.byName)) {
 		defs = append(defs, e.colls.byName[name].indexes...)
 	}
 	return defs

@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/luawasm/luawasm/internal/printf"
@@ -53,7 +54,7 @@ func NewRegistry(s *lua.State) *Registry {
 			libs[name] = t
 		}
 	}
-	for _, lib := range sortedKeys(libs) {
+	for _, lib := range slices.Sorted(maps.Keys(libs)) {
 		t := libs[lib]
 		if lib == "_G" {
 			continue
@@ -165,15 +166,6 @@ func sortedStringKeys(t *lua.Table) []string {
 		if s, ok := key.AsString(); ok {
 			keys = append(keys, s)
 		}
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	return keys
