@@ -178,14 +178,6 @@ func records(coll *lua.Table) iter.Seq2[lua.Value, *lua.Table] {
 	}
 }
 
-// firstRecord returns the first record of coll in traversal order, or nil.
-func firstRecord(coll *lua.Table) *lua.Table {
-	for _, rec := range records(coll) {
-		return rec
-	}
-	return nil
-}
-
 // validKey reports whether k can be a table key (neither nil nor NaN).
 func validKey(k lua.Value) bool {
 	f, isFloat := k.AsFloat()

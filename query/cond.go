@@ -63,10 +63,41 @@ type cond struct {
 	hi    lua.Value   // between
 	vals  []lua.Value // in: distinct values in index order
 	set   keyMap[struct{}]
+	// code is op as a small integer: matching switches on it once per
+	// record, where comparing Op strings cost calls in wasm.
+	code opCode
 	// intVal is set when val is an integer (=, !=, <, <=, >, >=): the
 	// commonest conditions then compare integer fields without a call.
 	intVal bool
 	ival   int64
+	// strVal is set when the condition compares with strings (a string
+	// val, between two strings, startsWith, endsWith, contains; never
+	// in): str holds val's contents, strLo and strHi between's, so that
+	// a string field is compared without classifying both sides.
+	strVal       bool
+	strLo, strHi string
+}
+
+// opCode numbers the operators for matching.
+type opCode uint8
+
+const (
+	codeEq opCode = iota
+	codeNe
+	codeLt
+	codeLe
+	codeGt
+	codeGe
+	codeBetween
+	codeStartsWith
+	codeEndsWith
+	codeContains
+	codeIn
+)
+
+var opCodes = map[Op]opCode{
+	OpEq: codeEq, OpNe: codeNe, OpLt: codeLt, OpLe: codeLe, OpGt: codeGt, OpGe: codeGe, OpBetween: codeBetween,
+	OpStartsWith: codeStartsWith, OpEndsWith: codeEndsWith, OpContains: codeContains, OpIn: codeIn,
 }
 
 // compileCond checks c and prepares it for matching.
@@ -135,6 +166,16 @@ func compileCond(c Cond) (*cond, error) {
 	default:
 		return nil, printf.Errorf("unknown operator '%s' (expected one of %s)", c.Op, opList())
 	}
+	cc.code = opCodes[op]
+	switch {
+	case op == OpBetween:
+		cc.strLo, cc.strVal = cc.lo.AsString()
+		cc.strHi, _ = cc.hi.AsString()
+	case op != OpIn && cc.cls == classString && !cc.val.IsNil():
+		cc.str, cc.strVal = cc.val.AsString()
+	case cc.cls == classString:
+		cc.strVal = true // startsWith, endsWith, contains
+	}
 	return cc, nil
 }
 
@@ -174,59 +215,78 @@ func (c *cond) match(rec *lua.Table) bool {
 }
 
 // matchValue reports whether a record whose field holds v satisfies c.
+// Integers against an integer and strings against a string, the commonest
+// cases, are compared directly; the rest go through the total order.
 func (c *cond) matchValue(v lua.Value) bool {
 	if vi, ok := v.AsInt(); ok && c.intVal {
-		switch c.op {
-		case OpEq:
+		switch c.code {
+		case codeEq:
 			return vi == c.ival
-		case OpNe:
+		case codeNe:
 			return vi != c.ival
-		case OpLt:
+		case codeLt:
 			return vi < c.ival
-		case OpLe:
+		case codeLe:
 			return vi <= c.ival
-		case OpGt:
+		case codeGt:
 			return vi > c.ival
-		case OpGe:
+		case codeGe:
 			return vi >= c.ival
+		}
+	}
+	if s, ok := v.AsString(); ok && c.strVal {
+		switch c.code {
+		case codeEq:
+			return s == c.str
+		case codeNe:
+			return s != c.str
+		case codeLt:
+			return s < c.str
+		case codeLe:
+			return s <= c.str
+		case codeGt:
+			return s > c.str
+		case codeGe:
+			return s >= c.str
+		case codeBetween:
+			return s >= c.strLo && s <= c.strHi
+		case codeStartsWith:
+			return strings.HasPrefix(s, c.str)
+		case codeEndsWith:
+			return strings.HasSuffix(s, c.str)
+		case codeContains:
+			return strings.Contains(s, c.str)
 		}
 	}
 	cls := classOf(v)
 	if cls == classNone {
 		return false // missing, NaN, table, function: never matches
 	}
-	switch c.op {
-	case OpNe:
+	switch c.code {
+	case codeNe:
 		return cls != c.cls || compareValues(v, c.val) != 0
-	case OpIn:
+	case codeIn:
 		_, ok := c.set.get(v)
 		return ok
 	}
 	if cls != c.cls {
 		return false
 	}
-	switch c.op {
-	case OpEq:
+	switch c.code {
+	case codeEq:
 		return compareValues(v, c.val) == 0
-	case OpLt:
+	case codeLt:
 		return compareValues(v, c.val) < 0
-	case OpLe:
+	case codeLe:
 		return compareValues(v, c.val) <= 0
-	case OpGt:
+	case codeGt:
 		return compareValues(v, c.val) > 0
-	case OpGe:
+	case codeGe:
 		return compareValues(v, c.val) >= 0
-	case OpBetween:
+	case codeBetween:
 		return compareValues(v, c.lo) >= 0 && compareValues(v, c.hi) <= 0
 	}
-	s, _ := v.AsString()
-	switch c.op {
-	case OpStartsWith:
-		return strings.HasPrefix(s, c.str)
-	case OpEndsWith:
-		return strings.HasSuffix(s, c.str)
-	}
-	return strings.Contains(s, c.str)
+	return false // a string operator with a value of the wrong class
 }
 
 // String formats c for explain output: score >= 800, name startsWith "A".

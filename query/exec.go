@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/luawasm/luawasm/internal/printf"
@@ -46,6 +47,9 @@ type run struct {
 	// keysOnly is set when the candidates of an index access need no
 	// reading before they are ranked by key: each then passes a nil record.
 	keysOnly bool
+	// byKey, when set, ranks the matches of a scan by key: scanFor skips
+	// those it would reject without calling the scan's callback.
+	byKey *topK
 }
 
 // exact reports whether the access answers every condition.
@@ -116,38 +120,80 @@ func (x *run) each(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool 
 }
 
 // eachMatch is each passing only the records that satisfy the conditions
-// the access did not answer. A scan for one condition on a top-level
-// field, the commonest query without an index, runs a loop of its own:
-// the calls it saves per record (the iterator's, each's callback,
-// matches, match) took a third of such a scan in wasm.
+// the access did not answer. A scan for one condition, the commonest query
+// without an index, runs a loop of its own (scanFor) that walks the
+// field's path in place: the calls it saves per record (the iterator's,
+// each's callback, matches, match, lookup) took a third of such a scan in
+// wasm, and half of one on a nested field.
 func (x *run) eachMatch(a *access, fn func(key lua.Value, rec *lua.Table) bool) bool {
-	if c := x.soleTopLevelCond(); c != nil && a.kind == accScan {
-		field := c.path[0]
-		for pos, key, v := x.coll.Iter(0); pos != 0; pos, key, v = x.coll.Iter(pos) {
-			rec := v.AsTable()
-			if rec == nil {
-				continue
-			}
-			x.res.Examined++
-			if c.matchValue(rec.GetCanon(field)) && !fn(key, rec) {
-				return false
-			}
-		}
-		return true
+	if c := x.soleCond(); c != nil && a.kind == accScan {
+		return x.scanFor(c, fn)
 	}
 	return x.each(a, func(key lua.Value, rec *lua.Table) bool {
 		return !x.matches(rec) || fn(key, rec)
 	})
 }
 
-// soleTopLevelCond returns the request's condition when it is the only
-// one, on a field of the record itself, and not answered by the access;
-// matches then means that condition.
-func (x *run) soleTopLevelCond() *cond {
+// scanFor calls fn for each record that satisfies c, until fn returns
+// false, and reports whether it went to the end.
+//
+// It reads the records in batches, one step of the path at a time for
+// the whole batch: each step's reads (the records' headers, then their
+// slots for the field...) are cache misses independent of one another,
+// which the processor then overlaps instead of waiting for each in turn.
+// A scan of 10,000 records touches several megabytes in random order, and
+// on a loaded machine waiting for memory was most of its time: batches of
+// 16 made such scans 1.1 to 1.3 times as fast in wasm and 1.2 to 1.8
+// natively (medians of interleaved runs, CPU time).
+func (x *run) scanFor(c *cond, fn func(key lua.Value, rec *lua.Table) bool) bool {
+	first, rest := c.path[0], c.path[1:]
+	examined := 0 // a local: the field costs a store per record
+	const batch = 16
+	var keys, vals [batch]lua.Value
+	var recs [batch]*lua.Table
+	pos, key, v := x.coll.Iter(0)
+	for pos != 0 {
+		n := 0
+		for ; n < batch && pos != 0; pos, key, v = x.coll.Iter(pos) {
+			if rec := v.AsTable(); rec != nil {
+				keys[n], recs[n] = key, rec
+				n++
+			}
+		}
+		examined += n
+		for i := range n {
+			vals[i] = recs[i].GetCanon(first)
+		}
+		for _, seg := range rest {
+			for i := range n {
+				if t := vals[i].AsTable(); t != nil {
+					vals[i] = t.GetCanon(seg)
+				} else {
+					vals[i] = lua.Nil
+				}
+			}
+		}
+		for i := range n {
+			if !c.matchValue(vals[i]) || x.byKey != nil && x.byKey.rejects(keys[i]) {
+				continue
+			}
+			if !fn(keys[i], recs[i]) {
+				x.res.Examined += examined - n + i + 1
+				return false
+			}
+		}
+	}
+	x.res.Examined += examined
+	return true
+}
+
+// soleCond returns the request's condition when it is the only one and
+// not answered by the access; matches then means that condition.
+func (x *run) soleCond() *cond {
 	if len(x.r.all) != 1 || len(x.r.any) != 0 {
 		return nil
 	}
-	if c := x.r.all[0]; c != x.p.c && len(c.path) == 1 {
+	if c := x.r.all[0]; c != x.p.c {
 		return c
 	}
 	return nil
@@ -223,13 +269,17 @@ func (x *run) sortRows() {
 			top.add(ranked{key: key})
 			return true
 		})
+	} else if x.r.sortPath == nil {
+		x.byKey = top
+		x.eachMatch(&x.p.access, func(key lua.Value, rec *lua.Table) bool {
+			top.add(ranked{key: key, rec: rec})
+			return true
+		})
 	} else {
 		x.eachMatch(&x.p.access, func(key lua.Value, rec *lua.Table) bool {
-			row := ranked{key: key, rec: rec}
-			if x.r.sortPath != nil {
-				row.sv = x.r.sortPath.lookup(rec)
+			if sv := x.r.sortPath.lookup(rec); !top.rejectsValue(sv) {
+				top.add(ranked{key: key, rec: rec, sv: sv})
 			}
-			top.add(row)
 			return true
 		})
 	}
@@ -257,40 +307,94 @@ type ranked struct {
 // no limit) moves no row until the end, and its rows, which a scan of an
 // array-like collection yields in key order already, need no sorting.
 type topK struct {
-	k    int
-	cmp  func(a, b ranked) int
-	heap []ranked
+	k      int
+	bySort bool // rank by sv, then key; else by key alone
+	desc   bool // with bySort: sv descending
+	heap   []ranked
 	// heaped is set once heap is a max-heap (it reached k rows).
 	heaped bool
+	// Once t is full, the greatest row kept (heap[0]) bounds the rows
+	// that can enter: most matches of a scan compare their key or sort
+	// value with it and go no further. When t ranks by key, bound or
+	// intBound is that row's key if it is a string or an integer; when t
+	// ranks by sort value, intBound is its sort value if an integer.
+	bound       string
+	hasBound    bool
+	intBound    int64
+	hasIntBound bool
+}
+
+// rejects reports whether a row with key would not enter t, which ranks
+// by key. (Keys are distinct: none equals the bound's but its own.)
+func (t *topK) rejects(key lua.Value) bool {
+	if s, ok := key.AsString(); ok {
+		return t.hasBound && s >= t.bound
+	}
+	i, ok := key.AsInt()
+	return ok && t.hasIntBound && i >= t.intBound
+}
+
+// rejectsValue reports whether a row whose sort value is sv would not
+// enter t, which ranks by sort value. An equal value is left to add,
+// which breaks the tie by key.
+func (t *topK) rejectsValue(sv lua.Value) bool {
+	i, ok := sv.AsInt()
+	if !ok || !t.hasIntBound {
+		return false
+	}
+	if t.desc {
+		return i < t.intBound
+	}
+	return i > t.intBound
+}
+
+// setBound keeps the bound current after heap[0] changed.
+func (t *topK) setBound() {
+	if t.bySort {
+		t.intBound, t.hasIntBound = t.heap[0].sv.AsInt()
+	} else {
+		t.bound, t.hasBound = t.heap[0].key.AsString()
+		t.intBound, t.hasIntBound = t.heap[0].key.AsInt()
+	}
 }
 
 // newTopK returns a topK ordering rows by sortPath's value (see Sort), or
 // by key when sortPath is nil.
 func (x *run) newTopK(k int, sortPath path) *topK {
-	cmp := func(a, b ranked) int { return compareKeys(a.key, b.key) }
-	if sortPath != nil {
-		desc := x.r.desc
-		cmp = func(a, b ranked) int {
-			aNone, bNone := classOf(a.sv) == classNone, classOf(b.sv) == classNone
-			switch {
-			case aNone && bNone:
-				return compareKeys(a.key, b.key)
-			case aNone:
-				return 1
-			case bNone:
-				return -1
-			}
-			c := compareValues(a.sv, b.sv)
-			if c == 0 {
-				c = compareKeys(a.key, b.key)
-			}
-			if desc {
-				c = -c
-			}
-			return c
-		}
+	return &topK{k: k, bySort: sortPath != nil, desc: x.r.desc}
+}
+
+// cmp orders two rows. It is a method rather than a func field, and
+// compares integer sort values in place, as most of a ranked scan's
+// comparisons are: each call cost a handful of calls before.
+func (t *topK) cmp(a, b *ranked) int {
+	if !t.bySort {
+		return compareKeys(a.key, b.key)
 	}
-	return &topK{k: k, cmp: cmp}
+	ai, aInt := a.sv.AsInt()
+	bi, bInt := b.sv.AsInt()
+	var c int
+	if aInt && bInt {
+		c = cmp.Compare(ai, bi)
+	} else {
+		aNone, bNone := classOf(a.sv) == classNone, classOf(b.sv) == classNone
+		switch {
+		case aNone && bNone:
+			return compareKeys(a.key, b.key)
+		case aNone:
+			return 1
+		case bNone:
+			return -1
+		}
+		c = compareValues(a.sv, b.sv)
+	}
+	if c == 0 {
+		c = compareKeys(a.key, b.key)
+	}
+	if t.desc {
+		c = -c
+	}
+	return c
 }
 
 func (t *topK) add(row ranked) {
@@ -301,10 +405,12 @@ func (t *topK) add(row ranked) {
 	default:
 		if !t.heaped {
 			t.heapify()
+			t.setBound()
 		}
-		if t.cmp(row, t.heap[0]) < 0 {
+		if t.cmp(&row, &t.heap[0]) < 0 {
 			t.heap[0] = row
 			t.siftDown(0, len(t.heap))
+			t.setBound()
 		}
 	}
 }
@@ -323,7 +429,7 @@ func (t *topK) siftDown(i, n int) {
 	for {
 		largest := i
 		for _, child := range [2]int{2*i + 1, 2*i + 2} {
-			if child < n && t.cmp(h[child], h[largest]) > 0 {
+			if child < n && t.cmp(&h[child], &h[largest]) > 0 {
 				largest = child
 			}
 		}
@@ -343,7 +449,7 @@ func (t *topK) sorted() []ranked {
 	if !t.heaped {
 		inOrder := true
 		for i := 1; i < len(h) && inOrder; i++ {
-			inOrder = t.cmp(h[i-1], h[i]) <= 0
+			inOrder = t.cmp(&h[i-1], &h[i]) <= 0
 		}
 		if inOrder {
 			return h

@@ -165,7 +165,7 @@ func (ix *Index) stringValue(coll *lua.Table, s string, b bucket) lua.Value {
 // several times faster than inserting them one by one: a B-tree cuts them
 // into leaves, a hash index into buckets.
 func (ix *Index) build(coll *lua.Table) {
-	ix.path.learnKeys(firstRecord(coll))
+	learnKeysFrom(coll, ix.path)
 	if weakKeys, _ := WeakMode(coll); weakKeys {
 		ix.leftOut = make(map[WeakKey]struct{})
 	}

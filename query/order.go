@@ -135,6 +135,16 @@ func compareKeys(a, b lua.Value) int {
 	if a == b {
 		return 0
 	}
+	// Most collections are keyed by strings or integers.
+	if as, ok := a.AsString(); ok {
+		if bs, ok := b.AsString(); ok {
+			return strings.Compare(as, bs)
+		}
+	} else if ai, ok := a.AsInt(); ok {
+		if bi, ok := b.AsInt(); ok {
+			return cmp.Compare(ai, bi)
+		}
+	}
 	switch {
 	case a.IsNil() || b == keyHigh:
 		return -1

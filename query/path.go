@@ -34,7 +34,7 @@ func parsePath(field string) (path, error) {
 // same contents (records loaded from a store, or made by different chunks)
 // is given p's object in its place (Table.GetCanon): comparing the
 // objects' bytes cost two cache misses per record in a scan, and p's
-// objects are learned from the first record (learnKeys), so that every
+// objects are learned from the first records (learnKeysFrom), so that every
 // query and index build after the first finds the keys by identity.
 func (p path) lookup(rec *lua.Table) lua.Value {
 	v := rec.GetCanon(p[0])
@@ -49,23 +49,51 @@ func (p path) lookup(rec *lua.Table) lua.Value {
 }
 
 // learnKeys makes each segment of p the very string object rec stores as
-// that key (the same contents), when rec has it. Records made by one Lua
-// chunk share their field-name strings (the chunk's constants), and a
-// table finds a key by identity before comparing hashes and bytes: after
-// learning from one record, a lookup in the others costs no string
-// comparison, which is a third of a scan otherwise.
-func (p path) learnKeys(rec *lua.Table) {
+// that key (the same contents), when rec has it, and reports whether rec
+// had them all. Records made by one Lua chunk share their field-name
+// strings (the chunk's constants), and a table finds a key by identity
+// before comparing hashes and bytes: after learning from one record, a
+// lookup in the others costs no string comparison, which is a third of a
+// scan otherwise.
+func (p path) learnKeys(rec *lua.Table) bool {
 	for i, seg := range p {
 		if rec == nil {
-			return
+			return false
 		}
 		want, _ := seg.AsString()
+		found := false
 		for pos, k, _ := rec.Iter(0); pos != 0; pos, k, _ = rec.Iter(pos) {
 			if s, ok := k.AsString(); ok && s == want {
-				p[i] = k
+				p[i], found = k, true
 				break
 			}
 		}
+		if !found {
+			return false
+		}
 		rec = rec.Get(p[i]).AsTable()
+	}
+	return true
+}
+
+// learnKeysFrom learns p's keys (learnKeys) from the first records of
+// coll that have them, looking at a few: a path learned from none keeps
+// its own strings, which every lookup then compares and gives the
+// records in place of theirs (GetCanon), in every query, since each
+// query makes its path anew.
+func learnKeysFrom(coll *lua.Table, paths ...path) {
+	const tries = 8
+	left := 0
+	for _, rec := range records(coll) {
+		pending := paths[:0]
+		for _, p := range paths {
+			if !p.learnKeys(rec) {
+				pending = append(pending, p)
+			}
+		}
+		paths = pending
+		if left++; len(paths) == 0 || left == tries {
+			return
+		}
 	}
 }

@@ -454,3 +454,54 @@ func TestQueryProperty(t *testing.T) {
 		})
 	}
 }
+
+// TestFullScanOracle checks the scans the benchmarks time, over a
+// collection large enough for many batches of scanFor and for most
+// matches to meet a full heap (rejected by its bound), against the
+// oracle: every operator, nested paths, by key and by a sort value.
+func TestFullScanOracle(t *testing.T) {
+	byName := users(3000)
+	byIndex := lua.NewTable(3000, 0) // the same records as a sequence
+	for _, rec := range records(byName) {
+		byIndex.SetInt(byIndex.Len()+1, rec.Value())
+	}
+	s, i := lua.String, func(i int64) lua.Value { return lua.Int(i) }
+	specs := []Spec{
+		{Field: "score", Op: OpGt, Value: i(500), Limit: 10},
+		{Field: "score", Op: OpLe, Value: i(2500), Limit: 7, Offset: 3},
+		{Field: "address.city", Op: OpEq, Value: s("Lima"), Limit: 10},
+		{Field: "address.city", Op: OpNe, Value: s("Lima"), Limit: 10, Sort: Sort{Field: "score", Order: "desc"}},
+		{Field: "address.city", Op: OpBetween, Value: List(s("M"), s("Q")), Limit: 12},
+		{Field: "email", Op: OpEndsWith, Value: s("7@y.org"), Limit: 10},
+		{Field: "email", Op: OpContains, Value: s("77"), Limit: 10},
+		{Field: "email", Op: OpStartsWith, Value: s("user1"), Limit: 10, Sort: Sort{Field: "score"}},
+		{Field: "name", Op: OpLt, Value: s("name2"), Limit: 5},
+		{Field: "status", Op: OpEq, Value: s("active"), Sort: Sort{Field: "score", Order: "desc"}, Limit: 10},
+		{Field: "status", Op: OpEq, Value: s("inactive"), Sort: Sort{Field: "score", Order: "asc"}, Limit: 10},
+		{Field: "status", Op: OpIn, Value: List(s("active"), i(3)), Sort: Sort{Field: "address.city"}, Limit: 10},
+		{Field: "score", Op: OpGt, Value: i(2000), Count: true},
+		{Field: "score", Op: OpLt, Value: i(200), Limit: 1000000},
+	}
+	cat := NewCatalog()
+	for _, coll := range []*lua.Table{byName, byIndex} {
+		for _, spec := range specs {
+			res, err := cat.Query(coll, spec)
+			if err != nil {
+				t.Fatalf("%s: %v", describeSpec(spec), err)
+			}
+			want, wantCount := oracle(coll, spec, "")
+			if spec.Count {
+				if res.Count != wantCount {
+					t.Errorf("%s: count %d, want %d", describeSpec(spec), res.Count, wantCount)
+				}
+				continue
+			}
+			if !sameRows(res.Rows, want) {
+				t.Errorf("%s:\n got %s\nwant %s", describeSpec(spec), formatRows(res.Rows), formatRows(want))
+			}
+			if res.Examined != 3000 {
+				t.Errorf("%s: examined %d records, want 3000", describeSpec(spec), res.Examined)
+			}
+		}
+	}
+}

@@ -122,21 +122,24 @@ func compileSpec(s Spec) (*request, error) {
 	return r, nil
 }
 
-// matches reports whether rec satisfies the conditions in all (but skip)
-// and, unless anyDone, one of the conditions in any.
 // learnKeys prepares r's field paths for the records of coll (see
-// path.learnKeys), learning from its first record.
+// learnKeysFrom).
 func (r *request) learnKeys(coll *lua.Table) {
-	rec := firstRecord(coll)
+	var paths []path
 	for _, c := range r.all {
-		c.path.learnKeys(rec)
+		paths = append(paths, c.path)
 	}
 	for _, c := range r.any {
-		c.path.learnKeys(rec)
+		paths = append(paths, c.path)
 	}
-	r.sortPath.learnKeys(rec)
+	if r.sortPath != nil {
+		paths = append(paths, r.sortPath)
+	}
+	learnKeysFrom(coll, paths...)
 }
 
+// matches reports whether rec satisfies the conditions in all (but skip)
+// and, unless anyDone, one of the conditions in any.
 func (r *request) matches(rec *lua.Table, skip *cond, anyDone bool) bool {
 	for _, c := range r.all {
 		if c != skip && !c.match(rec) {
