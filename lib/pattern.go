@@ -705,12 +705,9 @@ func (m *matcher) addReplacement(b *builder, s, e int, repl lua.Value, replText 
 	switch repl.Type() {
 	case lua.TypeFunction:
 		m.args = m.appendCaptures(m.args[:0], s, e)
-		res, err := m.t.Call(repl, m.args...)
-		if err != nil {
+		var err error
+		if v, err = m.t.Call1(repl, m.args...); err != nil {
 			return false, err
-		}
-		if len(res) > 0 {
-			v = res[0]
 		}
 	case lua.TypeTable:
 		if tbl := repl.AsTable(); tbl.Metatable() == nil {

@@ -11,7 +11,6 @@ package lib
 
 import (
 	"math"
-	"strings"
 	"unsafe"
 
 	"github.com/luawasm/luawasm/lua"
@@ -133,11 +132,11 @@ func strReverse(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err := t.Charge(int64(len(s))); err != nil {
 		return nil, err
 	}
-	b := make([]byte, len(s))
+	v, b := lua.MakeString(len(s))
 	for i := range len(s) {
 		b[len(s)-1-i] = s[i]
 	}
-	return t.Ret(lua.String(ownedString(b)))
+	return t.Ret(v)
 }
 
 func strLower(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -165,14 +164,14 @@ func mapBytes(t *lua.Thread, args []lua.Value, lo, hi byte) ([]lua.Value, error)
 	if err := t.Charge(int64(len(s))); err != nil {
 		return nil, err
 	}
-	b := make([]byte, len(s))
+	v, b := lua.MakeString(len(s))
 	copy(b, s)
 	for ; i < len(b); i++ {
 		if c := b[i]; c >= lo && c <= hi {
 			b[i] = c ^ 0x20
 		}
 	}
-	return t.Ret(lua.String(ownedString(b)))
+	return t.Ret(v)
 }
 
 func strRep(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -202,14 +201,13 @@ func strRep(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err := t.Charge(total); err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	b.Grow(int(total))
+	v, b := lua.MakeString(int(total))
+	pos := copy(b, s)
 	for ; n > 1; n-- {
-		b.WriteString(s)
-		b.WriteString(sep)
+		pos += copy(b[pos:], sep)
+		pos += copy(b[pos:], s)
 	}
-	b.WriteString(s)
-	return t.Ret(lua.String(b.String()))
+	return t.Ret(v)
 }
 
 func strByte(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -250,7 +248,7 @@ func strByte(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 }
 
 func strChar(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
-	b := make([]byte, len(args))
+	v, b := lua.MakeString(len(args))
 	for i := range args {
 		c, err := lua.CheckInt(args, i+1)
 		if err != nil {
@@ -261,7 +259,7 @@ func strChar(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 		}
 		b[i] = byte(c)
 	}
-	return t.Ret(lua.String(ownedString(b)))
+	return t.Ret(v)
 }
 
 func strDump(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {

@@ -2,7 +2,6 @@ package lib
 
 import (
 	"math"
-	"strings"
 	"time"
 
 	"github.com/luawasm/luawasm/lua"
@@ -156,6 +155,11 @@ func checkSeq(t *lua.Thread, args []lua.Value, n int, what int) (seq, int64, err
 }
 
 func tableInsert(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
+	if tb := lua.Arg(args, 1).AsTable(); len(args) == 2 && tb != nil && tb.Metatable() == nil {
+		// Appending to a plain table, the usual call, in short.
+		tb.SetInt(tb.Len()+1, args[1])
+		return nil, nil
+	}
 	nargs := len(args)
 	posArgs := [2]lua.Value{lua.Nil, lua.Arg(args, 2)}
 	var last lua.Value // the value to insert, when the call is valid
@@ -189,6 +193,15 @@ func tableInsert(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 }
 
 func tableRemove(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
+	if tb := lua.Arg(args, 1).AsTable(); len(args) == 1 && tb != nil && tb.Metatable() == nil {
+		// Removing the last element of a plain table, the usual call,
+		// in short (for an empty table, t[0] is read and cleared as the
+		// general path does).
+		size := tb.Len()
+		v := tb.GetInt(size)
+		tb.SetInt(size, lua.Nil)
+		return t.Ret(v)
+	}
 	posArgs := [2]lua.Value{lua.Nil, lua.Arg(args, 2)}
 	q, size, err := checkSeq(t, args, 1, tabRead|tabWrite)
 	if err != nil {
@@ -327,7 +340,15 @@ func tableConcat(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
 	if err := t.Charge(total); err != nil {
 		return nil, err
 	}
-	return t.Ret(lua.String(strings.Join(parts, sep)))
+	v, b := lua.MakeString(int(total))
+	pos := 0
+	for i, s := range parts {
+		if i > 0 {
+			pos += copy(b[pos:], sep)
+		}
+		pos += copy(b[pos:], s)
+	}
+	return t.Ret(v)
 }
 
 func tablePack(t *lua.Thread, args []lua.Value) ([]lua.Value, error) {
@@ -436,11 +457,11 @@ func (s *sorter) less(a, b lua.Value) (bool, error) {
 		}
 		return s.t.LessThan(a, b)
 	}
-	r, err := s.t.Call(s.cmp, a, b)
+	r, err := s.t.Call1(s.cmp, a, b)
 	if err != nil {
 		return false, err
 	}
-	return len(r) > 0 && r[0].Truthy(), nil
+	return r.Truthy(), nil
 }
 
 // swapSet stores a in a[i] and b in a[j] (the reference's set2).

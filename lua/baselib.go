@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"github.com/luawasm/luawasm/syntax"
 )
@@ -245,11 +246,16 @@ func ipairsAux(t *Thread, args []Value) ([]Value, error) {
 
 func basePrint(t *Thread, args []Value) ([]Value, error) {
 	var b strings.Builder
+	// Strings print as they are unless the string metatable has __tostring.
+	plainStrings := true
+	if mt := t.state.typeMetas[TypeString]; mt != nil && mt.getStr((*stringObject)(tostringKey.p)).p != nil {
+		plainStrings = false
+	}
 	for i, v := range args {
 		if i > 0 {
 			b.WriteByte('\t')
 		}
-		if s, ok := v.AsString(); ok {
+		if s, ok := v.AsString(); ok && plainStrings {
 			b.WriteString(s)
 			continue
 		}
@@ -291,9 +297,16 @@ func baseTostring(t *Thread, args []Value) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	if (v.p == pInt || v.p == pFloat || v.p == pBool) && t.state.metaOf(v) == nil {
+		// No metamethod can run: the result is made as a value at once.
+		return t.Ret(scalarString(v))
+	}
 	s, err := t.ToString(v)
 	if err != nil {
 		return nil, err
+	}
+	if sv, ok := v.AsString(); ok && len(s) == len(sv) && unsafe.StringData(s) == unsafe.StringData(sv) {
+		return t.Ret(v) // a string without __tostring is its own result
 	}
 	return t.Ret(String(s))
 }

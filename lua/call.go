@@ -80,6 +80,16 @@ func (t *Thread) precallLua(fnIdx, nargs, nresults int, cl *LuaFunction) (*callI
 	return ci, nil
 }
 
+// setCI makes ci, a frame of t's chain, the running frame without a write
+// barrier: every frame of the chain stays reachable from t.baseCI through
+// the next links (stored with barriers), so the collector cannot miss it,
+// as with the runtime's guintptr. The exec loop's calls and returns store
+// t.ci once each; in WebAssembly the barrier's check is a branch through
+// the function's block table (see run).
+func (t *Thread) setCI(ci *callInfo) {
+	*(*uintptr)(unsafe.Pointer(&t.ci)) = uintptr(unsafe.Pointer(ci))
+}
+
 // callGo calls Go function g at slot fnIdx with nargs arguments, leaving
 // its results from fnIdx on (nresults of them, or all with t.top after
 // them when nresults < 0). Errors come back processed at their raise point.
@@ -89,8 +99,15 @@ func (t *Thread) callGo(fnIdx, nargs, nresults int, g *GoFunction) error {
 		ci = &callInfo{prev: t.ci}
 		t.ci.next = ci
 	}
-	ci.fn = Value{p: unsafe.Pointer(g)}
-	ci.lf = nil
+	// A cached frame often ran g last time (a library function called
+	// in a loop): its pointer fields are then stored only when they
+	// change, each store being a write-barrier check in WebAssembly.
+	if ci.fn.p != unsafe.Pointer(g) {
+		ci.fn = Value{p: unsafe.Pointer(g)}
+	}
+	if ci.lf != nil {
+		ci.lf = nil
+	}
 	ci.flags = ciGo
 	ci.funcIdx = fnIdx
 	ci.base = fnIdx + 1
@@ -239,6 +256,11 @@ func (t *Thread) Call(fn Value, args ...Value) ([]Value, error) {
 	return res, nil
 }
 
+// Call1 is Call for callers that want only the first result (nil when
+// there is none), such as a sort comparator or a gsub replacement
+// function: it allocates no result slice.
+func (t *Thread) Call1(fn Value, args ...Value) (Value, error) { return t.call1(fn, args...) }
+
 // call1 calls fn with args and returns its first result (metamethods
 // called from Go).
 func (t *Thread) call1(fn Value, args ...Value) (Value, error) {
@@ -250,7 +272,9 @@ func (t *Thread) call1(fn Value, args ...Value) (Value, error) {
 		return Nil, err
 	}
 	t.stack[fnIdx] = fn
-	copy(t.stack[fnIdx+1:], args)
+	for i, a := range args { // few: copy's typedslicecopy costs more in wasm
+		t.stack[fnIdx+1+i] = a
+	}
 	err := t.callAt(fnIdx, len(args), 1)
 	t.nCcalls--
 	t.nny--

@@ -130,6 +130,12 @@ func (t *Thread) findUpval(idx int) *UpVal {
 		i--
 	}
 	u := &UpVal{v: &t.stack[idx], idx: idx}
+	if i == n {
+		// The usual case: a variable of the running function, above
+		// every open one.
+		t.openUpvals = append(t.openUpvals, u)
+		return u
+	}
 	t.openUpvals = append(t.openUpvals, nil)
 	copy(t.openUpvals[i+1:], t.openUpvals[i:n])
 	t.openUpvals[i] = u

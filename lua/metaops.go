@@ -101,6 +101,45 @@ func (t *Thread) cStackOverflow() error {
 	return t.runtimeError("C stack overflow")
 }
 
+// stringMethod returns field key of the table that is __index of the
+// string metatable, the usual string method call (s:find(...)), or Nil
+// when the general path must decide (no such table, an absent field, a
+// metatable that does not index with a table). The stored keys are made
+// identical to the loop's constants on the way (lookupStr), so the next
+// lookups match by identity.
+func (s *State) stringMethod(key *stringObject) Value {
+	mt := s.typeMetas[TypeString]
+	if mt == nil {
+		return Nil
+	}
+	ix, sure := mt.findConst(tmIndexKey)
+	if ix == nil {
+		if sure {
+			return Nil
+		}
+		return s.stringMethodCanon(mt, key)
+	}
+	if ix.val.p == nil || *(*kind)(ix.val.p) != kindTable {
+		return Nil
+	}
+	methods := (*Table)(ix.val.p)
+	if nd, sure := methods.findConst(key); nd != nil {
+		return nd.val
+	} else if !sure {
+		return methods.lookupStr(key, true)
+	}
+	return Nil
+}
+
+// stringMethodCanon is stringMethod when "__index" is stored in the string
+// metatable as another string object than the loop's.
+func (s *State) stringMethodCanon(mt *Table, key *stringObject) Value {
+	if ix := mt.lookupStr(tmIndexKey, true); ix.p != nil && *(*kind)(ix.p) == kindTable {
+		return (*Table)(ix.p).lookupStr(key, true)
+	}
+	return Nil
+}
+
 // getSlow finishes an index operation whose fast path failed (lvm.c's
 // luaV_finishget), storing the result in slot dst. reg or upv locate the
 // indexed value for error messages.

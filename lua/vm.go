@@ -2,7 +2,6 @@ package lua
 
 import (
 	"math"
-	"strings"
 	"unsafe"
 
 	"github.com/luawasm/luawasm/compile"
@@ -68,6 +67,7 @@ var errRestart = &Error{Value: String("restart"), processed: true}
 func run(t *Thread, pending error) error {
 	s := t.state
 	err := pending
+	var st stepStatus // how an out-of-line step ended
 	if err != nil {
 		if err = s.throw(err); err != nil {
 			return err
@@ -315,6 +315,17 @@ newframe:
 								*regAt(base, ins.A()) = Nil
 								continue
 							}
+						} else if nd := &tb.nodes[(int(key.hash)+1)&(n-1)]; nd.key.p == unsafe.Pointer(key) && (nd.val.p != nil || tb.meta == nil) {
+							// The slot after the key's home, where linear
+							// probing puts most keys whose home was taken
+							// (a record's fields).
+							ra, v := regAt(base, ins.A()), nd.val
+							if ra.p == v.p {
+								ra.n = v.n
+								continue
+							}
+							*ra = v
+							continue
 						} else if nd, sure := tb.findConstProbe(key); nd != nil {
 							if nd.val.p != nil || tb.meta == nil {
 								ra, v := regAt(base, ins.A()), nd.val
@@ -471,6 +482,11 @@ newframe:
 							tb.setNode(nd, v)
 							continue
 						}
+					} else if key.n == uint64(len(tb.arr))+1 && v.p != nil && tb.meta == nil && tb.pers == nil {
+						// Appending to a sequence (t[#t+1] = v) with no
+						// hash part, as SetInt does.
+						tb.arr = append(tb.arr, v)
+						continue
 					}
 				}
 			case dSETI:
@@ -517,6 +533,8 @@ newframe:
 						if nd.key.p != key.p {
 							if nd.key.p == nil && ks.hash != 0 {
 								free, nd = nd, nil
+							} else if next := &tb.nodes[(int(ks.hash)+1)&mask]; next.key.p == key.p {
+								nd = next // see GETFIELD
 							} else {
 								nd, sure = tb.findConstProbe(ks)
 							}
@@ -565,10 +583,14 @@ newframe:
 				continue newframe
 			case dSETLIST:
 				// A constructor's items that fit the array part it was made
-				// with (setList does the rest).
-				if tv := *regAt(base, ins.A()); tv.p != nil && *(*kind)(tv.p) == kindTable && ins.B() > 0 && !ins.K() {
+				// with (setList does the rest), including the results of a
+				// call ending it ({f(x), f(y)}: B is 0, the call set t.top).
+				if tv := *regAt(base, ins.A()); tv.p != nil && *(*kind)(tv.p) == kindTable && !ins.K() {
 					tb := (*Table)(tv.p)
 					first, n := ins.C(), ins.B()
+					if n == 0 {
+						n = t.top - ci.base - ins.A() - 1
+					}
 					if first == len(tb.arr) && first+n <= cap(tb.arr) && tb.used == 0 && tb.pers == nil {
 						tb.arr = tb.arr[:first+n]
 						for i := range n {
@@ -1273,8 +1295,10 @@ newframe:
 					// covers the fixed parameters, stack room, a cached
 					// frame and no hook (precallLua does the rest). The
 					// path falls through to its continue without a taken
-					// branch but the write-barrier check of t.ci: each is
-					// a jump through the block table in WebAssembly.
+					// branch, each being a jump through the block table in
+					// WebAssembly; t.ci is stored without the write
+					// barrier, whose check is one (setCI; fib -6% of
+					// instructions executed in node).
 					callee := (*LuaFunction)(fn.p)
 					p := callee.proto
 					if nci := ci.next; nci != nil && nargs >= p.numParams && !p.isVararg && ra+1+nargs+p.maxStack <= len(t.stack) && t.hook == nil {
@@ -1289,7 +1313,7 @@ newframe:
 							nci.nextra = 0
 							nci.pc = 0
 							nci.flags = 0
-							t.ci = nci
+							t.setCI(nci)
 							if s.stepBudget--; s.stepBudget <= 0 {
 								goto budgetCheck
 							}
@@ -1303,7 +1327,7 @@ newframe:
 						nci.nextra = 0
 						nci.pc = 0
 						nci.flags = 0
-						t.ci = nci
+						t.setCI(nci)
 						if s.stepBudget--; s.stepBudget <= 0 {
 							goto budgetCheck
 						}
@@ -1345,11 +1369,15 @@ newframe:
 						nargs = t.top - ra - 1
 					}
 					if *(*kind)(fn.p) == kindGoFunction && (*GoFunction)(fn.p).special == spNone {
-						// The RETURN that follows returns the results.
 						if err = t.callGo(ra, nargs, -1, (*GoFunction)(fn.p)); err != nil {
 							goto onError
 						}
-						continue newframe
+						// The frame returns the results at once, as the
+						// reference does (`return setmetatable(o, C)`),
+						// out of line: code added to this function costs
+						// every instruction a little in WebAssembly.
+						st = t.returnFrom(ci, ra, t.top-ra)
+						goto stepped
 					}
 					// The usual Lua callee, inline (tailCall does the rest):
 					// it replaces the running frame in place.
@@ -1402,20 +1430,30 @@ newframe:
 			case dRETURN:
 				if ci.flags&^ciTail == 0 && (!ins.K() || len(t.tbc) == 0 || t.tbc[len(t.tbc)-1] < ci.base) {
 					if ins.K() {
-						t.closeUpvals(ci.base)
+						// Its locals captured by closures made in this
+						// call (a constructor of closures) are still open.
+						if n := len(t.openUpvals); n > 0 && t.openUpvals[n-1].idx >= ci.base {
+							t.closeUpvals(ci.base)
+						}
+					}
+					t.setCI(ci.prev)
+					if ins.B() == 2 && ci.nresults == 1 {
+						// One result, as RETURN1 (which a function with
+						// variables to close does not use).
+						*regAt(base, ci.funcIdx-ci.base) = *regAt(base, ins.A())
+						continue newframe
 					}
 					ra := ci.base + ins.A()
 					n := ins.B() - 1
 					if n < 0 {
 						n = t.top - ra
 					}
-					t.ci = ci.prev
 					t.postReturn(ci, ra, n)
 					continue newframe
 				}
 			case dRETURN0:
 				if ci.flags&^ciTail == 0 {
-					t.ci = ci.prev
+					t.setCI(ci.prev)
 					if want := ci.nresults; want < 0 {
 						t.top = ci.funcIdx
 					} else if want > 0 {
@@ -1428,7 +1466,7 @@ newframe:
 				}
 			case dRETURN1:
 				if ci.flags&^ciTail == 0 {
-					t.ci = ci.prev
+					t.setCI(ci.prev)
 					v := *regAt(base, ins.A())
 					dst := regAt(base, ci.funcIdx-ci.base)
 					*dst = v
@@ -1446,7 +1484,7 @@ newframe:
 				if ci.flags&^ciTail == ciFinish && ci.nresults == 1 {
 					// A Lua metamethod returns its result to the
 					// instruction that called it (returnSpecial's case).
-					t.ci = ci.prev
+					t.setCI(ci.prev)
 					t.nCcalls--
 					v := *regAt(base, ins.A())
 					*(*Value)(unsafe.Add(base, (ci.funcIdx-ci.base)*int(valueSize))) = v
@@ -1564,7 +1602,9 @@ newframe:
 			}
 			// Everything else, and the fast paths that did not apply.
 			ci.pc = pc
-			switch st := t.slowOp(ci, ins); st {
+			st = t.slowOp(ci, ins)
+		stepped:
+			switch st {
 			case stError:
 				goto onError
 			case stExit:
@@ -1651,19 +1691,22 @@ func upvalAt(cl *LuaFunction, i int) *UpVal {
 
 // postReturn moves n results from slot first to the slot of the function
 // of the popped frame ci, adjusted to the count its caller wants.
+//
+// The results move one by one: copy's runtime call (typedslicecopy) costs
+// more than the few stores of the usual return, most in WebAssembly.
 func (t *Thread) postReturn(ci *callInfo, first, n int) {
 	dst := ci.funcIdx
 	want := ci.nresults
 	stack := t.stack
 	if want < 0 {
-		copy(stack[dst:dst+n], stack[first:first+n])
+		want = n
 		t.top = dst + n
-		return
-	}
-	if n > want {
+	} else if n > want {
 		n = want
 	}
-	copy(stack[dst:dst+n], stack[first:first+n])
+	for i := 0; i < n; i++ {
+		stack[dst+i] = stack[first+i]
+	}
 	for i := n; i < want; i++ {
 		stack[dst+i] = Nil
 	}
@@ -1680,31 +1723,6 @@ const (
 	stYield                     // a Go-resumed coroutine yielded: leave the loop
 	stRestart                   // a budget check passed: leave the loop to enter it again
 )
-
-// concatFast concatenates values that are all strings or numbers.
-func concatFast(vs []Value) (Value, bool) {
-	n := 0
-	for _, v := range vs {
-		switch {
-		case v.IsString():
-			n += len(v.str())
-		case v.IsNumber():
-			n += 8
-		default:
-			return Nil, false
-		}
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, v := range vs {
-		if v.IsString() {
-			b.WriteString(v.str())
-		} else {
-			b.WriteString(numberToString(v))
-		}
-	}
-	return String(b.String()), true
-}
 
 // setUpvalue is the single write path of upvalues from Lua code.
 func setUpvalue(u *UpVal, v Value) {

@@ -31,6 +31,15 @@ func (t *Thread) slowOp(ci *callInfo, ins compile.Instruction) stepStatus {
 	case compile.OP_SELF:
 		rb := t.stack[base+ins.B()]
 		t.stack[ra+1] = rb
+		if rb.IsString() && ins.K() {
+			// A string method (s:find(...)): found here without the
+			// general path's metamethod lookups, so that the exec loop's
+			// SELF, the method call of objects, keeps its size.
+			if v := t.state.stringMethod((*stringObject)(k[ins.C()].p)); v.p != nil {
+				t.stack[ra] = v
+				return stDone
+			}
+		}
 		return t.getSlow(ci, rb, rkC(), ra, ins.B(), -1)
 
 	case compile.OP_SETTABUP:
