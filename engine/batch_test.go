@@ -1,10 +1,12 @@
 package engine_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/luawasm/luawasm/engine"
 	"github.com/luawasm/luawasm/lua"
+	"github.com/luawasm/luawasm/query"
 )
 
 // A batch that creates collections sizes their tables from its sets (see
@@ -46,6 +48,60 @@ func TestBatchCreatesCollections(t *testing.T) {
 			local n = 0 for _ in pairs(t) do n = n + 1 end
 			return n == 44 and t[1000] == 1000 and t[0] == 0 and t[-3] == -3 and t[2.5] == 25
 				and t.s == 7 and Memory.other[1] == 1`)
+		if round == 0 {
+			h.reopen()
+		}
+	}
+}
+
+// A batch looks each collection up once (its name, table and schema): a
+// batch that alternates collections, creates one and queries it, and
+// breaks the schema of another must behave as its operations one by one.
+func TestBatchAlternatesCollections(t *testing.T) {
+	h := newHarness(t, engine.Options{})
+	if err := h.e.SetSchema("users", engine.Schema{"name": {Type: "string", Required: true}}); err != nil {
+		t.Fatal(err)
+	}
+	user := func(name string) lua.Value {
+		r := lua.NewTable(0, 1)
+		if name != "" {
+			r.SetStr("name", lua.String(name))
+		}
+		return r.Value()
+	}
+	set := func(coll string, key string, v lua.Value) engine.Op {
+		return engine.Op{Type: "set", Collection: coll, Key: lua.String(key), Value: v}
+	}
+	res, err := h.e.Batch([]engine.Op{
+		set("users", "u1", user("ann")),
+		set("fresh", "k1", user("one")),
+		{Type: "query", Collection: "fresh", Query: query.Spec{Count: true}},
+		set("users", "u2", user("bob")),
+		set("fresh", "k2", user("two")),
+		{Type: "get", Collection: "fresh", Key: lua.String("k1")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res[2].Result; got == nil || got.Count != 1 {
+		t.Errorf("query of fresh in the batch = %+v, want a count of 1", got)
+	}
+	if got := res[5]; !got.Found || got.Value.AsTable() == nil {
+		t.Errorf("get fresh.k1 in the batch = %v, %v", got.Found, got.Value)
+	}
+	// The schema of users still applies after other collections' ops.
+	_, err = h.e.Batch([]engine.Op{
+		set("users", "u3", user("cy")),
+		set("fresh", "k3", user("three")),
+		set("users", "u4", user("")),
+	})
+	var be *engine.BatchError
+	if !errors.As(err, &be) || be.Index != 2 {
+		t.Fatalf("a batch breaking the schema: %v, want a BatchError at operation 3", err)
+	}
+	for round := range 2 {
+		h.check(`return Memory.users.u1.name == "ann" and Memory.users.u2.name == "bob" and Memory.users.u3 == nil
+			and Memory.fresh.k1.name == "one" and Memory.fresh.k2.name == "two" and Memory.fresh.k3 == nil`)
 		if round == 0 {
 			h.reopen()
 		}

@@ -38,7 +38,7 @@
 //     in a row.
 
 import { StorageError } from './errors.js';
-import { foldBatches, keyString, opLength, opParts, parseBatch, putUvarint, writeOp } from './store.js';
+import { keyString, opLength, opParts, parseBatch, putUvarint, writeOp } from './store.js';
 
 const LOG = 'log';
 const VERSION = 3;
@@ -126,42 +126,59 @@ function frameBounds(entry, p) {
   return p + n + 4 <= entry.length ? { start: p, end: p + n } : null;
 }
 
-// frameAt returns the op of an intact frame at p and where the next one
-// starts, or null.
-function frameAt(entry, p) {
-  const f = frameBounds(entry, p);
-  if (!f || f.end - f.start < 2) return null;
-  const e = f.end;
-  const stored = (entry[e] | (entry[e + 1] << 8) | (entry[e + 2] << 16) | (entry[e + 3] << 24)) >>> 0;
-  if (crc32(entry, f.start, e) !== stored) return null;
-  const op = frameOp(entry, f.start, e);
-  return op && { op, next: e + 4 };
-}
-
-// frameOp reads the body of a frame, entry[p:end], which must be exactly
-// one op as a batch message (parseBatch's format), or returns null. (Read
-// in place: a parseBatch per frame made most of what a load allocates.)
-function frameOp(entry, p, end) {
-  const del = entry[p++] === 1;
-  let n = 0;
+// readFrame checks the frame at entry[p]: when it is intact (its length,
+// checksum and op all read), it appends four numbers to spans (unless
+// spans is null): where the op's key starts and ends, and where its value
+// starts and ends (-1, -1 for a delete), and returns where the next frame
+// starts; else it returns -1. The body of a frame is one op as a batch
+// message (parseBatch's format), read in place.
+function readFrame(entry, p, spans) {
+  const n = entry.length;
+  let len = 0;
   let scale = 1;
-  const uvarint = () => {
-    n = 0;
-    scale = 1;
-    while (p < end) {
-      const b = entry[p++];
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return p + n <= end;
-      scale *= 128;
-    }
-    return false;
-  };
-  if (!uvarint()) return null;
-  const key = entry.subarray(p, p + n);
-  p += n;
-  if (del) return p === end ? { key, value: null } : null;
-  if (!uvarint() || p + n !== end) return null;
-  return { key, value: entry.subarray(p, end) };
+  for (let i = 0; ; i++) {
+    if (p >= n || i === 5) return -1;
+    const b = entry[p++];
+    len += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 128;
+  }
+  const end = p + len;
+  if (len < 2 || end + 4 > n) return -1;
+  const stored = (entry[end] | (entry[end + 1] << 8) | (entry[end + 2] << 16) | (entry[end + 3] << 24)) >>> 0;
+  if (crc32(entry, p, end) !== stored) return -1;
+  const del = entry[p++] === 1;
+  // The key's length, then the value's, each a uvarint.
+  len = 0;
+  scale = 1;
+  for (;;) {
+    if (p >= end) return -1;
+    const b = entry[p++];
+    len += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 128;
+  }
+  const keyStart = p;
+  const keyEnd = p + len;
+  if (keyEnd > end) return -1;
+  if (del) {
+    if (keyEnd !== end) return -1;
+    if (spans) spans.push(keyStart, keyEnd, -1, -1);
+    return end + 4;
+  }
+  p = keyEnd;
+  len = 0;
+  scale = 1;
+  for (;;) {
+    if (p >= end) return -1;
+    const b = entry[p++];
+    len += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 128;
+  }
+  if (p + len !== end) return -1;
+  if (spans) spans.push(keyStart, keyEnd, p, end);
+  return end + 4;
 }
 
 // quoteKey writes a key as Go's %q would, as the engine's own warnings do.
@@ -175,18 +192,15 @@ function quoteKey(key) {
   return `${s}"`;
 }
 
-/**
- * Splits a log entry into its ops; each damaged frame is skipped and
- * described in damaged (with the key it seems to hold).
- */
-export function parseEntry(entry, damaged = [], where = 'a log entry') {
-  const ops = [];
+// scanEntry appends the spans of the intact ops of a log entry (readFrame)
+// to spans; each damaged frame is skipped and described in damaged (with
+// the key it seems to hold).
+function scanEntry(entry, spans, damaged, where) {
   let p = 0;
   while (p < entry.length) {
-    const frame = frameAt(entry, p);
-    if (frame) {
-      ops.push(frame.op);
-      p = frame.next;
+    const next = readFrame(entry, p, spans);
+    if (next > 0) {
+      p = next;
       continue;
     }
     // The damaged frame's key, if its length and key are readable.
@@ -201,16 +215,129 @@ export function parseEntry(entry, damaged = [], where = 'a log entry') {
     }
     // The next frame: after this one if its length is intact, else the
     // first place where an intact frame starts.
-    let next = f ? f.end + 4 : -1;
-    if (next < 0 || (next < entry.length && !frameAt(entry, next))) {
-      for (next = p + 1; next < entry.length && !frameAt(entry, next); next++);
+    let after = f ? f.end + 4 : -1;
+    if (after < 0 || (after < entry.length && readFrame(entry, after, null) < 0)) {
+      for (after = p + 1; after < entry.length && readFrame(entry, after, null) < 0; after++);
     }
     damaged.push(key
       ? `${where}: the record ${quoteKey(key)} is damaged (checksum mismatch) and was not loaded`
-      : `${where}: ${next - p} damaged bytes at offset ${p} were skipped (checksum mismatch)`);
-    p = next;
+      : `${where}: ${after - p} damaged bytes at offset ${p} were skipped (checksum mismatch)`);
+    p = after;
+  }
+}
+
+/**
+ * Splits a log entry into its ops; each damaged frame is skipped and
+ * described in damaged (with the key it seems to hold).
+ */
+export function parseEntry(entry, damaged = [], where = 'a log entry') {
+  const spans = [];
+  scanEntry(entry, spans, damaged, where);
+  const ops = [];
+  for (let i = 0; i < spans.length; i += 4) {
+    const key = entry.subarray(spans[i], spans[i + 1]);
+    ops.push({ key, value: spans[i + 2] < 0 ? null : entry.subarray(spans[i + 2], spans[i + 3]) });
   }
   return ops;
+}
+
+// compareSpans orders a[as:ae] and b[bs:be] as compareBytes does.
+function compareSpans(a, as, ae, b, bs, be) {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = a[as + i] - b[bs + i];
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
+/**
+ * Folds the log (its entries in order, with the spans scanEntry found in
+ * each) into the records it leaves, as foldBatches does with parsed ops,
+ * but on the spans: no object per op, and only the live records become
+ * [key, value] views. (Parsing every op into an object with two views,
+ * then folding those, allocated ~5 objects per op.) Each entry is a
+ * sorted run (the engine sorts its commits; an entry that is not, as the
+ * queue's merge of several commits, is sorted here), and the runs are
+ * merged pairwise: an entry out of order no longer sends the whole log
+ * through a Map of every key and a sort.
+ */
+export function foldLog(entries, spanLists) {
+  // A run is a flat list of (entry, span index) pairs in key order.
+  const runs = [];
+  for (let e = 0; e < entries.length; e++) {
+    const entry = entries[e];
+    const spans = spanLists[e];
+    const run = new Array(spans.length / 2);
+    let sorted = true;
+    for (let i = 0; i < spans.length; i += 4) {
+      if (i > 0 && compareSpans(entry, spans[i - 4], spans[i - 3], entry, spans[i], spans[i + 1]) >= 0) sorted = false;
+      run[i / 2] = e;
+      run[i / 2 + 1] = i;
+    }
+    runs.push(sorted ? run : sortRun(entry, spans, e));
+  }
+  let merged = runs;
+  while (merged.length > 1) {
+    const next = [];
+    for (let i = 0; i < merged.length; i += 2) {
+      next.push(i + 1 < merged.length ? mergeSpanRuns(entries, spanLists, merged[i], merged[i + 1]) : merged[i]);
+    }
+    merged = next;
+  }
+  const records = [];
+  const run = merged[0] || [];
+  for (let i = 0; i < run.length; i += 2) {
+    const entry = entries[run[i]];
+    const spans = spanLists[run[i]];
+    const j = run[i + 1];
+    if (spans[j + 2] >= 0) records.push([entry.subarray(spans[j], spans[j + 1]), entry.subarray(spans[j + 2], spans[j + 3])]);
+  }
+  return records;
+}
+
+// sortRun returns the run of entry e, whose ops are out of key order: its
+// ops sorted by key, the last op on a key only.
+function sortRun(entry, spans, e) {
+  const order = [];
+  for (let i = 0; i < spans.length; i += 4) order.push(i);
+  // A stable sort: of the ops on one key, the last stays last.
+  order.sort((a, b) => compareSpans(entry, spans[a], spans[a + 1], entry, spans[b], spans[b + 1]));
+  const run = [];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const next = order[k + 1];
+    if (next !== undefined && compareSpans(entry, spans[i], spans[i + 1], entry, spans[next], spans[next + 1]) === 0) continue;
+    run.push(e, i);
+  }
+  return run;
+}
+
+// mergeSpanRuns merges two runs in strictly increasing key order into one,
+// the op of the later run winning a key both hold (deletes are kept: a
+// delete must still hide the key from runs older than both).
+function mergeSpanRuns(entries, spanLists, older, newer) {
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < older.length && j < newer.length) {
+    const a = spanLists[older[i]];
+    const ai = older[i + 1];
+    const b = spanLists[newer[j]];
+    const bj = newer[j + 1];
+    const c = compareSpans(entries[older[i]], a[ai], a[ai + 1], entries[newer[j]], b[bj], b[bj + 1]);
+    if (c < 0) {
+      out.push(older[i], ai);
+      i += 2;
+    } else {
+      if (c === 0) i += 2;
+      out.push(newer[j], bj);
+      j += 2;
+    }
+  }
+  for (; i < older.length; i += 2) out.push(older[i], older[i + 1]);
+  for (; j < newer.length; j += 2) out.push(newer[j], newer[j + 1]);
+  return out;
 }
 
 function requestPromise(req) {
@@ -394,13 +521,16 @@ export class IndexedDBStore {
     }
     let logBytes = 0;
     const damaged = [];
-    const records = foldBatches(batches.map((batch, i) => {
+    const spanLists = batches.map((batch, i) => {
       if (typeof seqs[i] !== 'number' || !(batch instanceof Uint8Array)) {
         throw new StorageError('corrupt', `the database "${this.#name}" holds an entry that this library did not write`);
       }
       logBytes += batch.length;
-      return parseEntry(batch, damaged, `the database "${this.#name}", log entry ${seqs[i]}`);
-    }));
+      const spans = [];
+      scanEntry(batch, spans, damaged, `the database "${this.#name}", log entry ${seqs[i]}`);
+      return spans;
+    });
+    const records = foldLog(batches, spanLists);
     const last = seqs.length > 0 ? seqs[seqs.length - 1] : 0;
     this.#base = last;
     let liveBytes = 0;

@@ -15,6 +15,10 @@ import (
 const (
 	auxSpread uint32 = 1 << 0 // a table whose entries are separate records
 	auxMark   uint32 = 1 << 1 // reached by the current marking walk
+	// From a load until its garbage walk: a table that refers to no
+	// object (no metatable, no table, function, coroutine or userdata
+	// among its keys and values), which the walk marks without reading.
+	auxLeaf uint32 = 1 << 2
 )
 
 // CommitStats describe a commit.
@@ -43,7 +47,7 @@ func (db *DB) Commit() (CommitStats, error) {
 	c := newCommitter(db)
 	defer c.release()
 	err := c.run()
-	if err == nil && len(c.ops) > 0 {
+	if err == nil && c.batch.Len() > 0 {
 		err = db.backend.Commit(c.sortedBatch())
 	}
 	if err != nil {
@@ -58,18 +62,20 @@ func (db *DB) Commit() (CommitStats, error) {
 
 // A committer encodes one commit.
 type committer struct {
-	db    *DB
-	ops   []op   // the batch being built
-	ranks []rank // sortOps's buffer
-	arena []byte // holds the ops' keys and values
+	db *DB
+	// The batch being built: its operations' keys and values are slices
+	// of the arena. (When the arena grows, the earlier slices keep
+	// pointing into the old array, which nothing writes any more.)
 	batch *store.Batch
+	arena []byte
+	ranks []rank // sortOps's buffer
 	stats CommitStats
 
 	key, payload, header []byte // scratch buffers
 
 	// The objects that became persistent, in the order they were found,
-	// each with how it was reached (for error paths); those from next on
-	// are still to be written.
+	// each with the object it was reached from (for error paths); those
+	// from next on are still to be written.
 	newObjs []newObj
 	next    int
 	tables  []*lua.Table
@@ -93,7 +99,7 @@ func newCommitter(db *DB) *committer {
 		cellsBefore: make(map[*lua.UpVal]*lua.Thread),
 	}
 	if s := db.scratch; s != nil {
-		c.ops, c.ranks, c.arena, c.newObjs, c.batch = s.ops[:0], s.ranks, s.arena[:0], s.newObjs[:0], s.batch
+		c.ranks, c.arena, c.newObjs, c.batch = s.ranks, s.arena[:0], s.newObjs[:0], s.batch
 	}
 	if c.batch == nil {
 		c.batch = new(store.Batch)
@@ -105,8 +111,11 @@ func newCommitter(db *DB) *committer {
 // arenaPerEntry is the arena room reserved per entry of a table spread
 // whole: its entry record and the small record it may hold, ~115 bytes
 // together for a record of six short fields. BenchmarkBatchSets (10,000
-// such records) allocates 8.8 MB a batch with the room reserved, 12.8 MB
-// without, 20.9 MB without this nor the lists' (ops, newObjs).
+// such records) allocated 8.8 MB a batch with the room reserved, 12.8 MB
+// without, 20.9 MB without this nor the lists' (ops, newObjs); 6.1 MB
+// since the batch holds the operations itself (no list of persist's own),
+// the new objects keep no path step, ranks and memstore's entries are
+// half as big.
 const arenaPerEntry = 128
 
 // maxLikelyEntries bounds the entries for which room is reserved before
@@ -127,12 +136,11 @@ func (c *committer) release() {
 	}
 	clear(c.newObjs)
 	c.batch.Reset()
-	c.db.scratch = &scratch{c.ops, c.ranks, c.arena, c.newObjs, c.batch}
+	c.db.scratch = &scratch{c.ranks, c.arena, c.newObjs, c.batch}
 }
 
 // scratch holds a committer's buffers between commits.
 type scratch struct {
-	ops     []op
 	ranks   []rank
 	arena   []byte
 	newObjs []newObj
@@ -330,65 +338,39 @@ func (c *committer) revert() {
 	db.next = c.nextBefore
 }
 
-// An op is a put (or, with del set, a delete) of the batch; key and value
-// index the arena. hi and lo hold the key's first 16 bytes, big-endian
-// (zero-padded): the first window by which sortOps orders the keys.
-type op struct {
-	key, value [2]int // start and end in the arena
-	hi, lo     uint64
-	del        bool
-}
-
-func (c *committer) newOp(key []byte, value [2]int, del bool) op {
-	var b [16]byte
-	copy(b[:], key)
-	return op{key: c.keep(key), value: value, del: del, hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:])}
-}
-
-func (c *committer) keep(p []byte) [2]int {
+// keep copies p into the arena.
+func (c *committer) keep(p []byte) []byte {
 	start := len(c.arena)
 	c.arena = append(c.arena, p...)
-	return [2]int{start, len(c.arena)}
+	return c.arena[start:len(c.arena):len(c.arena)]
 }
 
 // put frames payload into a record stored under key.
 func (c *committer) put(key, payload []byte) {
 	start := len(c.arena)
 	c.arena = c.db.encoder.AppendRecord(c.arena, payload)
-	value := [2]int{start, len(c.arena)}
-	c.ops = append(c.ops, c.newOp(key, value, false))
+	value := c.arena[start:len(c.arena):len(c.arena)]
+	c.batch.Add(store.Op{Key: c.keep(key), Value: value})
 	c.stats.Puts++
 	if c.stats.Puts%yieldEvery == 0 {
 		lua.YieldToCollector()
 	}
-	c.stats.Bytes += value[1] - value[0]
+	c.stats.Bytes += len(value)
 }
 
 func (c *committer) del(key []byte) {
-	c.ops = append(c.ops, c.newOp(key, [2]int{}, true))
+	c.batch.Add(store.Op{Key: c.keep(key), Delete: true})
 	c.stats.Deletes++
 }
 
-// sortedBatch returns the operations as a batch in key order (the later
-// of two operations on one key still comes later): a B+tree backend
-// touches each page once, and new objects, whose ids grow, append.
+// sortedBatch puts the batch in key order (the later of two operations on
+// one key still comes later): a B+tree backend touches each page once,
+// and new objects, whose ids grow, append.
 func (c *committer) sortedBatch() *store.Batch {
-	k := func(o *op) []byte { return c.arena[o.key[0]:o.key[1]:o.key[1]] }
-	// The arena stays untouched until the batch is committed and reset
-	// (release), so the batch can point into it.
-	b := c.batch
-	b.Grow(len(c.ops))
 	var order []rank
-	order, c.ranks = sortOps(c.ops, c.arena, c.ranks)
-	for _, r := range order {
-		o := &c.ops[r.i]
-		if o.del {
-			b.Add(store.Op{Key: k(o), Delete: true})
-		} else {
-			b.Add(store.Op{Key: k(o), Value: c.arena[o.value[0]:o.value[1]:o.value[1]]})
-		}
-	}
-	return b
+	order, c.ranks = sortOps(c.batch.Ops(), c.ranks)
+	c.batch.Reorder(func(k int) int { return int(order[k].i) })
+	return c.batch
 }
 
 func (c *committer) writeMeta() {
@@ -490,7 +472,7 @@ func (c *committer) objectID(v lua.Value, from link, create bool) (uint64, error
 	case kindUserdata:
 		db.userdata[v.AsUserdata()] = id
 	}
-	c.newObjs = append(c.newObjs, newObj{objRef{v: v}, from})
+	c.newObjs = append(c.newObjs, newObj{objRef{v: v}, from.parent})
 	c.stats.NewObjects++
 	return id, nil
 }
@@ -503,7 +485,7 @@ func (c *committer) cellID(u *lua.UpVal, from link) uint64 {
 	c.db.next++
 	id := makeID(c.db.next, kindCell)
 	u.SetPersistent(c.db.journal.Mark(id))
-	c.newObjs = append(c.newObjs, newObj{objRef{cell: u}, from})
+	c.newObjs = append(c.newObjs, newObj{objRef{cell: u}, from.parent})
 	c.stats.NewObjects++
 	return id
 }
@@ -571,10 +553,17 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 				spreadAll = true
 				break
 			}
-			if payload, err = c.appendValue(payload, key, link{objRef{v: tv}, step{kind: stepKey, key: key}}); err != nil {
+			// Scalars first: the link, a 72-byte argument that only
+			// objects need, costs in WebAssembly, where arguments go
+			// through memory.
+			if out, ok := appendScalar(payload, key); ok {
+				payload = out
+			} else if payload, err = c.appendValue(payload, key, link{objRef{v: tv}, step{kind: stepKey, key: key}}); err != nil {
 				return err
 			}
-			if payload, err = c.appendValue(payload, val, link{objRef{v: tv}, step{kind: stepValue, key: key}}); err != nil {
+			if out, ok := appendScalar(payload, val); ok {
+				payload = out
+			} else if payload, err = c.appendValue(payload, val, link{objRef{v: tv}, step{kind: stepValue, key: key}}); err != nil {
 				return err
 			}
 		}
@@ -598,7 +587,7 @@ func (c *committer) writeTable(t *lua.Table, isNew bool) error {
 			n++
 		}
 		likely := min(n, maxLikelyEntries)
-		c.ops = slices.Grow(c.ops, n+likely)
+		c.batch.Grow(n + likely)
 		c.newObjs = slices.Grow(c.newObjs, likely)
 		c.arena = slices.Grow(c.arena, arenaPerEntry*likely)
 		for pos, key, val := t.Iter(0); pos != 0; pos, key, val = t.Iter(pos) {
@@ -633,12 +622,16 @@ func (c *committer) writeEntry(t *lua.Table, id uint64, k, v lua.Value) error {
 		c.del(key)
 		return nil
 	}
-	if key, err = c.appendValue(key, k, link{objRef{v: tv}, step{kind: stepKey, key: k}}); err != nil {
+	// Scalars first, as in writeTable.
+	if out, ok := appendScalar(key, k); ok {
+		key = out
+	} else if key, err = c.appendValue(key, k, link{objRef{v: tv}, step{kind: stepKey, key: k}}); err != nil {
 		return err
 	}
 	c.key = key
-	c.payload, err = c.appendValue(c.payload[:0], v, link{objRef{v: tv}, step{kind: stepValue, key: k}})
-	if err != nil {
+	if out, ok := appendScalar(c.payload[:0], v); ok {
+		c.payload = out
+	} else if c.payload, err = c.appendValue(c.payload[:0], v, link{objRef{v: tv}, step{kind: stepValue, key: k}}); err != nil {
 		return err
 	}
 	c.put(key, c.payload)

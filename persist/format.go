@@ -409,7 +409,12 @@ func (r *reader) value() valueRef {
 		}
 		return valueRef{v: lua.Float(math.Float64frombits(binary.LittleEndian.Uint64(b)))}
 	case tagString:
-		return valueRef{v: lua.String(r.string())}
+		n := r.uvarint()
+		if r.err == nil && n > uint64(len(r.b)) {
+			r.fail(errShort)
+			return valueRef{}
+		}
+		return valueRef{v: lua.StringBytes(r.bytes(int(n)))} // one allocation, not two
 	case tagRef:
 		id := r.uvarint()
 		if r.err == nil && (id>>3 == 0 || int(idKind(id)) >= len(headerPrefix) || idKind(id) == 0) {

@@ -37,7 +37,7 @@ func (l *loader) collect() error {
 			l.trackMetatable(s.v)
 		}
 		if p != nil {
-			p.Aux &^= auxMark // clear the mark for the next walk
+			p.Aux &^= auxMark | auxLeaf // clear the mark for the next walk
 		}
 	})
 	var unusedProtos []protoHash
@@ -81,6 +81,11 @@ func (l *loader) collect() error {
 		delete(db.protoStored, h)
 	}
 	db.collected = b.Len()
+	// In key order, as commits are: a B+tree backend touches each page
+	// once, and the host's log keeps sorted entries, which a load merges
+	// without sorting them.
+	order, _ := sortOps(b.Ops(), nil)
+	b.Reorder(func(k int) int { return int(order[k].i) })
 	return db.backend.Commit(&b)
 }
 
@@ -122,6 +127,9 @@ func (m *marker) value(v lua.Value) {
 			return
 		}
 		p.Aux |= auxMark
+		if p.Aux&auxLeaf != 0 {
+			return // nothing to follow
+		}
 	} else {
 		if v.AsGoFunction() == nil && v.AsUserdata() == nil || m.marked[v] {
 			return // an object outside the graph (a permanent), or marked

@@ -41,6 +41,7 @@ type loader struct {
 	entryMisses int         // the keys of the run not found in names
 	pairs       []lua.Value // a packed table's keys and values, decoded
 	names       names       // the short string keys read so far
+	fields      []lua.Value // the string keys of the last packed table, by position
 }
 
 // A pendingImage is a coroutine image whose values are resolved; it is
@@ -110,7 +111,12 @@ func (db *DB) load() error {
 	if len(l.problems) == 0 && !l.damageSeen {
 		return l.collect() // which tracks the live tables' metatables
 	}
-	l.objs.each(func(s *objSlot) { l.trackMetatable(s.v) })
+	l.objs.each(func(s *objSlot) {
+		if p := persistentOf(s.v); p != nil {
+			p.Aux &^= auxLeaf // no garbage walk
+		}
+		l.trackMetatable(s.v)
+	})
 	if len(l.problems) > 0 && !l.damageSeen {
 		var b store.Batch
 		b.Put(damageKey, db.encoder.AppendRecord(nil, []byte(l.problems[0].Error())))
@@ -264,6 +270,9 @@ func (l *loader) markTables() {
 			p := j.Mark(s.id)
 			if s.spread {
 				p.Aux |= auxSpread
+			}
+			if s.leaf {
+				p.Aux |= auxLeaf
 			}
 			t.SetPersistent(p)
 		}
@@ -466,8 +475,8 @@ func (l *loader) table(key []byte, id uint64, r *reader) {
 	pairs := l.pairs[:0]
 	layout := r.byte()
 	if layout == 0 {
-		for range r.count(2) {
-			k, _ := l.key(r, key)
+		for i := range r.count(2) {
+			k := l.field(r, key, i)
 			v := l.value(r, key)
 			if r.err != nil {
 				break
@@ -499,11 +508,14 @@ func (l *loader) table(key []byte, id uint64, r *reader) {
 	}
 	switch layout {
 	case 0:
+		leaf := mt.IsNil() && r.err == nil
 		for i := 0; i < len(pairs); i += 2 {
+			leaf = leaf && !isObject(pairs[i]) && !isObject(pairs[i+1])
 			if err := t.Set(pairs[i], pairs[i+1]); err != nil {
 				l.problem(key, t.Value(), printf.Errorf("entry with %v", err))
 			}
 		}
+		l.objs.get(id).leaf = leaf
 	case 1:
 		l.objs.get(id).spread = true
 	default:
@@ -514,6 +526,16 @@ func (l *loader) table(key []byte, id uint64, r *reader) {
 	if err := r.end(); err != nil {
 		l.problem(key, t.Value(), err)
 	}
+}
+
+// isObject reports whether v is an object the garbage walk follows (or
+// may: a function may be a wrap function).
+func isObject(v lua.Value) bool {
+	switch v.Type() {
+	case lua.TypeTable, lua.TypeFunction, lua.TypeThread, lua.TypeUserdata:
+		return true
+	}
+	return false
 }
 
 func (l *loader) entry(key, payload []byte) {
@@ -553,6 +575,11 @@ func (l *loader) entry(key, payload []byte) {
 	}
 	if err := t.Set(k, v); err != nil {
 		l.problem(key, t.Value(), err)
+	}
+	if isObject(k) || isObject(v) {
+		// (Entries are a spread table's: a stray one of a packed table
+		// must not leave it a leaf.)
+		l.objs.get(id).leaf = false
 	}
 }
 

@@ -88,7 +88,12 @@ func TestKeysRoundTrip(t *testing.T) {
 		Memory.mixed[Memory.mixed] = "self"
 		local wide = {}
 		for i = 1, 40 do wide["field" .. i] = i end
-		Memory.wide = {wide, wide, {field1 = 1}}`)
+		Memory.wide = {wide, wide, {field1 = 1}}
+		-- Records whose fields differ from the last record's at the same
+		-- place (names of one length, other kinds of keys, long keys).
+		Memory.shapes = {{name = "a", score = 1}, {name = "b", scorf = 2}, {namf = "c", score = 3},
+			{x = 1, y = 2, z = 3}, {z = 4, y = 5, x = 6}, {"p", "q", x = 7}, {[1.5] = 8, [true] = 9},
+			{[string.rep("w", 40)] = 10, w = 11}, {[string.rep("w", 40)] = 12, w = 13}, {[""] = 14, x = 15}}`)
 	se = se.reopen()
 	se.check(`
 		for i = 1, 5000 do
@@ -108,6 +113,18 @@ func TestKeysRoundTrip(t *testing.T) {
 		local w = Memory.wide
 		if w[1] ~= w[2] or w[3].field1 ~= 1 then return false end
 		for i = 1, 40 do if w[1]["field" .. i] ~= i then return false end end
+		local want = {{name = "a", score = 1}, {name = "b", scorf = 2}, {namf = "c", score = 3},
+			{x = 1, y = 2, z = 3}, {z = 4, y = 5, x = 6}, {"p", "q", x = 7}, {[1.5] = 8, [true] = 9},
+			{[string.rep("w", 40)] = 10, w = 11}, {[string.rep("w", 40)] = 12, w = 13}, {[""] = 14, x = 15}}
+		for i, rec in ipairs(want) do
+			local got, n = Memory.shapes[i], 0
+			for k, v in pairs(got) do
+				if rec[k] ~= v then return false end
+				n = n + 1
+			end
+			for _ in pairs(rec) do n = n - 1 end
+			if n ~= 0 then return false end
+		end
 		return true`)
 	// A reloaded record is an ordinary table: changing a shared name's
 	// entry in one record leaves the others alone.

@@ -19,13 +19,15 @@ type objects struct {
 
 // An objSlot is one object of a load: its id (0: the slot is free), the
 // object (v, or cell for an upvalue cell), whether its own record was
-// read, and for a table whether its entries are spread.
+// read, and for a table whether its entries are spread, or whether it
+// refers to no object (auxLeaf).
 type objSlot struct {
 	id     uint64
 	v      lua.Value
 	cell   *lua.UpVal
 	filled bool
 	spread bool
+	leaf   bool
 }
 
 // denseLimit bounds the slice part of an objects index (4M objects).

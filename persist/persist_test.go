@@ -1,6 +1,7 @@
 package persist_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -252,6 +253,11 @@ func TestRefusalNamesThePath(t *testing.T) {
 		{`Memory.main = coroutine.running()`, "Memory.main: cannot persist the main thread"},
 		{`Memory.file = hostObject`, "Memory.file: cannot persist a userdata without a persist hook"},
 		{`Memory["a key"] = {[{}] = string.gmatch("a", "a")}`, `Memory["a key"][table]: cannot persist a host function`},
+		// Paths through several new objects.
+		{`local f = string.gmatch("a", "a") Memory.a = {b = {c = {function() return f end}}}`, "Memory.a.b.c[1]<upvalue f>: cannot persist a host function"},
+		{`Memory.k = {[{x = {string.gmatch("a", "a")}}] = 1}`, "Memory.k[key table].x[1]: cannot persist a host function"},
+		{`Memory.m = {setmetatable({}, {__index = {string.gmatch("a", "a")}})}`, "Memory.m[1]<metatable>.__index[1]: cannot persist a host function"},
+		{`Memory.co = {coroutine.create(function() local t = {string.gmatch("a", "a")} coroutine.yield() end)} coroutine.resume(Memory.co[1])`, "Memory.co[1]<stack slot 2>[1]: cannot persist a host function"},
 	}
 	for _, tt := range tests {
 		se := openSession(t, memstore.New())
@@ -317,8 +323,26 @@ func TestCommitIsProportionalToTheChange(t *testing.T) {
 	}
 }
 
+// ordered is a backend that checks that every batch committed to it is
+// in key order, as persist sorts its commits and its garbage collection.
+type ordered struct {
+	store.Backend
+	t *testing.T
+}
+
+func (o ordered) Commit(b *store.Batch) error {
+	ops := b.Ops()
+	for i := 1; i < len(ops); i++ {
+		if bytes.Compare(ops[i-1].Key, ops[i].Key) >= 0 {
+			o.t.Errorf("a batch of %d ops out of key order at %d: %q, %q", len(ops), i, ops[i-1].Key, ops[i].Key)
+			break
+		}
+	}
+	return o.Backend.Commit(b)
+}
+
 func TestGarbageIsCollectedAtOpen(t *testing.T) {
-	se := openSession(t, memstore.New())
+	se := openSession(t, ordered{memstore.New(), t})
 	se.must(`Memory.tmp = {} for i = 1, 100 do Memory.tmp[i] = {i} end Memory.f = function() return 1 end Memory.keep = {1}`)
 	se.must(`Memory.tmp = nil Memory.f = nil`)
 	se = se.reopen()

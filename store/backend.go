@@ -101,6 +101,33 @@ func (b *Batch) Add(ops ...Op) {
 	b.ops = append(b.ops, ops...)
 }
 
+// Reorder moves b's operations into a new order in place: from(k) is the
+// index, in the current order, of the operation that goes to position k,
+// and must be a permutation of 0..Len()-1. A writer that sorts its batch
+// (persist orders its records by key) spares a second list of the
+// operations: 1 MB for a commit of 20,000 records.
+func (b *Batch) Reorder(from func(k int) int) {
+	placed := make([]uint64, (len(b.ops)+63)/64) // a bit per position
+	for start := range b.ops {
+		if placed[start/64]&(1<<(start%64)) != 0 {
+			continue
+		}
+		// Follow the cycle through start: each position takes the
+		// operation of the position it comes from.
+		first := b.ops[start]
+		for k := start; ; {
+			placed[k/64] |= 1 << (k % 64)
+			src := from(k)
+			if src == start {
+				b.ops[k] = first
+				break
+			}
+			b.ops[k] = b.ops[src]
+			k = src
+		}
+	}
+}
+
 // Grow makes room for n more operations.
 func (b *Batch) Grow(n int) { b.ops = slices.Grow(b.ops, n) }
 

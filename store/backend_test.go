@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -65,6 +66,30 @@ func TestBatchCheck(t *testing.T) {
 		tt.fill(&b)
 		if err := b.Check(); !errors.Is(err, tt.want) {
 			t.Errorf("%s: Check = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestBatchReorder moves batches of several sizes (around the bitmap's
+// 64-bit words) by random permutations, the identity and a reversal.
+func TestBatchReorder(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 63, 64, 65, 1000} {
+		perms := map[string][]int{"identity": make([]int, n), "reversed": make([]int, n), "random": r.Perm(n)}
+		for i := range n {
+			perms["identity"][i], perms["reversed"][i] = i, n-1-i
+		}
+		for name, from := range perms {
+			var b Batch
+			for i := range n {
+				b.Put([]byte(fmt.Sprint(i)), nil)
+			}
+			b.Reorder(func(k int) int { return from[k] })
+			for k, op := range b.Ops() {
+				if string(op.Key) != fmt.Sprint(from[k]) {
+					t.Fatalf("n=%d %s: position %d holds %q, want %d", n, name, k, op.Key, from[k])
+				}
+			}
 		}
 	}
 }

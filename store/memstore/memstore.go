@@ -82,7 +82,7 @@ func (s *Store) Commit(b *store.Batch) error {
 		buf := make([]byte, len(op.Key)+len(op.Value))
 		n := copy(buf, op.Key)
 		copy(buf[n:], op.Value)
-		hint = s.tree.put(entry{buf, n}, hint)
+		hint = s.tree.put(newEntry(buf, n), hint)
 	}
 	return nil
 }

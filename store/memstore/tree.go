@@ -1,5 +1,7 @@
 package memstore
 
+import "unsafe"
+
 // A tree is the Store's ordered map from keys to values: a B+-tree of two
 // levels, a list of leaves in key order, each a sorted run of at most
 // leafMax entries (the design of query's entrySet, there over index
@@ -15,21 +17,35 @@ type tree struct {
 	leaves [][]entry // non-empty, ordered: every key of leaves[i] < every key of leaves[i+1]
 }
 
-// An entry is a key and its value, one allocation: kv[:klen] is the key,
-// kv[klen:] the value. Half the size and pointers of two slices, which
-// halves what an insertion moves (with write barriers while the collector
-// runs).
+// An entry is a key and its value, one allocation that p points to: the
+// key's klen bytes, then the value's vlen (the store's limits fit 32
+// bits). 16 bytes, a quarter of two slices and half of one slice and a
+// length: an insertion moves half as much (with write barriers while the
+// collector runs), and the tree of a 20,000-record store is 320 KB
+// smaller.
 type entry struct {
-	kv   []byte
-	klen int
+	p          *byte
+	klen, vlen uint32
 }
 
-func (e *entry) key() []byte   { return e.kv[:e.klen:e.klen] }
-func (e *entry) value() []byte { return e.kv[e.klen:] }
+// newEntry returns the entry of kv, whose first klen bytes are the key (at
+// least one byte: the store has no empty keys) and the rest the value.
+func newEntry(kv []byte, klen int) entry {
+	return entry{unsafe.SliceData(kv), uint32(klen), uint32(len(kv) - klen)}
+}
+
+func (e *entry) key() []byte { return unsafe.Slice(e.p, e.klen) }
+
+func (e *entry) value() []byte {
+	if e.vlen == 0 {
+		return unsafe.Slice(e.p, 0) // empty, not nil (and not past the allocation)
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(e.p), e.klen)), e.vlen)
+}
 
 const (
 	// leafMax bounds a leaf: inserting into a full leaf splits it. An
-	// insertion moves half a leaf on average (2 KB at 128 entries of 32
+	// insertion moves half a leaf on average (1 KB at 128 entries of 16
 	// bytes), a split a pointer per leaf.
 	leafMax = 128
 	// leafMergeBelow is the length under which a leaf that lost an entry

@@ -38,7 +38,7 @@ func TestTreeModel(t *testing.T) {
 			for range tc.keySpace {
 				k := key()
 				v := fmt.Sprint(r.Int())
-				hint = tr.put(entry{append(k, v...), len(k)}, hint)
+				hint = tr.put(newEntry(append(k, v...), len(k)), hint)
 				model[string(k)] = v
 			}
 			for round := range tc.rounds {
@@ -46,7 +46,7 @@ func TestTreeModel(t *testing.T) {
 					k := key()
 					if r.IntN(100) < tc.putPercent {
 						v := fmt.Sprint(r.Int())
-						tr.put(entry{append(k, v...), len(k)}, r.IntN(len(tr.leaves)+2)-1) // any hint, right or wrong
+						tr.put(newEntry(append(k, v...), len(k)), r.IntN(len(tr.leaves)+2)-1) // any hint, right or wrong
 						model[string(k)] = v
 					} else {
 						tr.delete(k)
@@ -63,7 +63,7 @@ func TestTreeModel(t *testing.T) {
 				hint := -1
 				for _, k := range run {
 					v := fmt.Sprint(r.Int())
-					hint = tr.put(entry{append(k, v...), len(k)}, hint)
+					hint = tr.put(newEntry(append(k, v...), len(k)), hint)
 					model[string(k)] = v
 				}
 				checkTree(t, &tr, model, fmt.Sprintf("round %d", round))
