@@ -7,6 +7,7 @@
 #                     and WebKit in turn (interpreters against wasmoon and fengari,
 #                     storage against Dexie, LokiJS and raw IndexedDB, sizes and
 #                     start-up), one section per engine
+#   make bench-go     only the storage and query goals (Go benchmarks, native and wasm)
 #   make bench-page   only the browser page
 #   make bench-serve  serve the page for a desktop browser (press Run there)
 #   make bench-vm     (Makefile) every native and node candidate: takes hours
@@ -22,7 +23,7 @@ BENCH_PAGE_FLAGS ?=
 BENCH_VENDOR = bin/bench-browser/versions.json
 BENCH_ADDR ?= localhost:8001
 
-.PHONY: bench bench-page bench-serve
+.PHONY: bench bench-go bench-page bench-serve
 
 # The competitors bundled for the page (wasmoon, fengari, Dexie, LokiJS).
 $(BENCH_VENDOR): bench/browser/build.mjs bench/node_modules node_modules/.package-lock.json
@@ -35,8 +36,12 @@ BENCH_PAGE = $(NODE) bench/browser/run.mjs --runs $(BENCH_RUNS) --storage-runs $
 bench: luaw $(if $(filter wasm%,$(BENCH_VM_ONLY)),wasm) browser bin/serve chromium firefox webkit bench/node_modules $(BENCH_VENDOR)
 	status=0; \
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_ONLY="$(BENCH_VM_ONLY)" scripts/bench.sh || status=1; \
+	scripts/bench-go.sh || status=1; \
 	$(BENCH_PAGE) || status=1; \
 	scripts/bench-docs.sh; exit $$status
+
+bench-go:
+	scripts/bench-go.sh
 
 bench-page: browser bin/serve chromium firefox webkit $(BENCH_VENDOR)
 	status=0; $(BENCH_PAGE) || status=1; scripts/bench-docs.sh; exit $$status

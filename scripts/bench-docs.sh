@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Assembles docs/benchmarks.md from the generated sections in docs/bench/:
-# vm.md (scripts/bench.sh: native and node) and browser.md
+# vm.md (scripts/bench.sh: native and node), go.md (scripts/bench-go.sh:
+# the storage and query goals) and browser.md
 # (bench/browser/run.mjs: the browser page), with the chart of vm.md
 # (bench/browser/vm-chart.mjs). Each benchmark script rewrites
 # only its own section and then runs this, so the document always holds the
@@ -20,6 +21,10 @@ cd "$top/docs"
     node "$top/bench/browser/vm-chart.mjs" bench/vm.md bench/vm.svg
     echo
     echo "![Native and node: time / lua5.4's](bench/vm.svg)"
+  fi
+  if [ -f bench/go.md ]; then
+    echo
+    cat bench/go.md
   fi
   if [ -f bench/browser.md ]; then
     echo
